@@ -1,0 +1,1 @@
+"""natcert: the platform a National CERT and its Sectoral CERTs run together."""

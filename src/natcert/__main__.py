@@ -1,0 +1,3 @@
+from natcert.cli import main
+
+main()

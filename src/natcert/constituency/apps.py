@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConstituencyConfig(AppConfig):
+    name = "natcert.constituency"
+    label = "constituency"

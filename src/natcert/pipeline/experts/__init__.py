@@ -1,0 +1,1 @@
+"""Experts: whole-batch transformations (enrichment, ownership, taxonomy, deduplication)."""

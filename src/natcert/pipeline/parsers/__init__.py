@@ -1,0 +1,1 @@
+"""Parsers: one module per feed family; each turns a :class:`Report` into a batch + rejects."""
