@@ -1,0 +1,1 @@
+"""Developer tooling (test runner); not used at run time."""
