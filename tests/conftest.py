@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
 REFERENCE = REPO.parent / "shared" / "reference"
-
-# Before Django's settings are imported: never touch the operator's real data directory.
-os.environ.setdefault("NATCERT_DATA_DIR", tempfile.mkdtemp(prefix="natcert-test-"))
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

@@ -101,7 +101,7 @@ def _secret_key(data_dir: Path) -> str:
 
 def load_environment() -> Environment:
     data_dir = Path(os.environ.get("NATCERT_DATA_DIR") or default_data_dir()).expanduser()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
     hosts = os.environ.get("NATCERT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     return Environment(
         data_dir=data_dir,
