@@ -1,0 +1,1 @@
+"""The event schema as data: field catalogue (``fields.yaml``), RSIT taxonomy, validation."""
