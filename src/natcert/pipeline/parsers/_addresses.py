@@ -1,0 +1,171 @@
+"""Vectorized address checks for parsers: IPv4/IPv6, networks, domain names, URL hosts.
+
+IPv4 is a dotted quad without leading zeros (RFC 791 text form as ``inet_pton`` reads it);
+IPv6 and networks are validated and written in RFC 5952 form by :mod:`ipaddress`, once per
+distinct value; URL parts follow RFC 3986 (``scheme://[userinfo@]host[:port]``).
+Import these from :mod:`natcert.pipeline.parsers._common`, which re-exports them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+import polars as pl
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+IPV4_PATTERN = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+"""An IPv4 dotted quad without leading zeros (unanchored; anchor it with ``^...$``)."""
+
+
+def is_ipv4(expr: pl.Expr) -> pl.Expr:
+    """True where ``expr`` is exactly an IPv4 dotted quad (no leading zeros, no spaces)."""
+    return expr.str.contains(f"^{IPV4_PATTERN}$")
+
+
+def _canonical_ipv6(values: pl.Series) -> pl.Series:
+    """Compressed RFC 5952 form of each IPv6 string in ``values``; null when invalid."""
+    candidates = values.filter(values.str.contains(":", literal=True)).unique().to_list()
+    if not candidates:
+        return pl.Series(values.name, [None] * len(values), dtype=pl.String)
+    table: dict[str, str | None] = {}
+    for value in candidates:
+        try:
+            table[value] = str(ipaddress.IPv6Address(value))
+        except ValueError:
+            table[value] = None
+    return values.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def normalize_ip(expr: pl.Expr) -> pl.Expr:
+    """``expr`` as a canonical IP address string, or null when it is not one.
+
+    IPv4 is checked with a regular expression; IPv6 (anything with a ``:``) is validated and
+    compressed with :mod:`ipaddress` once per distinct value (IPv6 rows are rare in feeds).
+    """
+    v6 = expr.map_batches(_canonical_ipv6, return_dtype=pl.String)
+    return pl.when(is_ipv4(expr)).then(expr).when(expr.str.contains(":")).then(v6)
+
+
+def _canonical_network(values: pl.Series) -> pl.Series:
+    unique = values.drop_nulls().unique().to_list()
+    table: dict[str, str | None] = {}
+    for value in unique:
+        try:
+            table[value] = str(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            table[value] = None
+    return values.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def normalize_network(expr: pl.Expr) -> pl.Expr:
+    """``expr`` (``a.b.c.d/len`` or IPv6 CIDR) as a canonical network, or null if invalid.
+
+    Host bits are cleared (``10.0.0.1/8`` → ``10.0.0.0/8``); validated per distinct value.
+    """
+    return expr.map_batches(_canonical_network, return_dtype=pl.String)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
+FQDN_PATTERN = (
+    r"^(?:[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?\.)*"
+    r"[A-Za-z0-9\-]{0,30}[A-Za-z][A-Za-z0-9\-]{0,30}$"
+)
+"""A domain name whose last label (the TLD) has a letter, so ``999.1.1.1`` is not one."""
+
+
+def is_fqdn(expr: pl.Expr) -> pl.Expr:
+    """True where ``expr`` is a syntactically valid domain name (labels ≤ 63, total ≤ 253).
+
+    Letters, digits, ``-`` and ``_``; no empty label; the last label must have a letter.
+    """
+    charset = expr.str.contains(r"^[A-Za-z0-9_\-.]+$")
+    broken = expr.str.contains(r"\.\.|^[.\-]|\.$|-\.|\.-|-$|[^.]{64}")
+    letter_tld = expr.str.contains(r"(?:^|\.)[A-Za-z0-9\-]*[A-Za-z][A-Za-z0-9\-]*$")
+    return charset & ~broken & letter_tld & (expr.str.len_chars() <= 253)
+
+
+def _url_parts(frame: pl.DataFrame, url: str) -> pl.DataFrame:
+    """Adds ``__u_scheme``, ``__u_host``, ``__u_port`` (text) from ``url`` with literal finds only.
+
+    Steps are materialised one by one: reusing a nested expression would recompute it.
+    """
+    col = pl.col
+    return (
+        frame.with_columns(__u_sep=col(url).str.find("://", literal=True))
+        .with_columns(
+            __u_scheme=col(url).str.slice(0, col("__u_sep")).str.to_lowercase(),
+            __u_rest=col(url).str.slice(col("__u_sep") + 3),
+        )
+        .with_columns(
+            __u_rest=col("__u_rest").str.slice(
+                0, col("__u_rest").str.find(r"[/?#\\]").fill_null(col("__u_rest").str.len_chars())
+            )
+        )
+        .with_columns(
+            __u_rest=col("__u_rest").str.slice(
+                col("__u_rest").str.find("@", literal=True).fill_null(-1) + 1
+            )
+        )
+        .with_columns(
+            __u_colon=pl.when(col("__u_rest").str.starts_with("["))
+            .then(col("__u_rest").str.find("]:", literal=True) + 1)
+            .otherwise(col("__u_rest").str.find(":", literal=True))
+        )
+        .with_columns(
+            __u_host=col("__u_rest").str.slice(
+                0, col("__u_colon").fill_null(col("__u_rest").str.len_chars())
+            ),
+            __u_port=col("__u_rest").str.slice(col("__u_colon") + 1),
+            __u_ok=col("__u_scheme").str.contains(r"^[a-z][a-z0-9+.\-]*$"),
+        )
+        .with_columns(
+            [
+                pl.when(col("__u_ok")).then(col(c)).alias(c)
+                for c in ("__u_scheme", "__u_host", "__u_port")
+            ]
+        )
+        .drop("__u_sep", "__u_rest", "__u_colon", "__u_ok")
+    )
+
+
+def is_url(expr: pl.Expr) -> pl.Expr:
+    """True where ``expr`` looks like ``scheme://host...`` without blanks."""
+    return expr.str.contains(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]") & ~expr.str.contains(r"\s")
+
+
+def add_url_host(
+    frame: pl.DataFrame, url: str = "source.url", prefix: str = "source"
+) -> pl.DataFrame:
+    """``frame`` with ``<prefix>.fqdn``, ``<prefix>.ip`` and ``<prefix>.port`` from a URL.
+
+    The host goes to ``.ip`` when it is an IPv4 or (bracketed) IPv6 literal, else lower-cased
+    and without a trailing dot to ``.fqdn`` when it is a valid domain name. The port is the
+    explicit one (null when out of range), else the scheme's default (http 80, https 443,
+    ftp 21); Int64. Existing columns of those names are replaced.
+    """
+    col = pl.col
+    parts = _url_parts(frame, url).with_columns(
+        __u_v4=is_ipv4(col("__u_host")),
+        __u_br=col("__u_host").str.starts_with("["),
+        __u_name=col("__u_host").str.to_lowercase().str.strip_suffix("."),
+        __u_num=col("__u_port").cast(pl.Int64, strict=False),
+    )
+    default = pl.lit(None, dtype=pl.Int64)
+    for known, number in _DEFAULT_PORTS.items():
+        default = pl.when(col("__u_scheme") == known).then(pl.lit(number)).otherwise(default)
+    v6 = normalize_ip(col("__u_host").str.strip_prefix("[").str.strip_suffix("]"))
+    return parts.with_columns(
+        pl.when(~col("__u_v4") & ~col("__u_br") & is_fqdn(col("__u_name")))
+        .then(col("__u_name"))
+        .alias(f"{prefix}.fqdn"),
+        pl.when(col("__u_v4"))
+        .then(col("__u_host"))
+        .when(col("__u_br"))
+        .then(v6)
+        .alias(f"{prefix}.ip"),
+        pl.when(col("__u_port").str.len_chars() > 0)
+        .then(pl.when((col("__u_num") > 0) & (col("__u_num") < 65536)).then(col("__u_num")))
+        .otherwise(default)
+        .cast(pl.Int64)
+        .alias(f"{prefix}.port"),
+    ).drop("__u_scheme", "__u_host", "__u_port", "__u_v4", "__u_br", "__u_name", "__u_num")

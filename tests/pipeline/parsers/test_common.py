@@ -1,0 +1,229 @@
+"""The shared parser helpers: unit cases and hypothesis properties (never crash, exact lines)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import ipaddress
+import json
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from natcert.pipeline.parsers._common import (
+    add_url_host,
+    extra_column,
+    is_fqdn,
+    is_ipv4,
+    lines_frame,
+    normalize_ip,
+    normalize_network,
+    parse_time,
+    read_csv,
+    read_ip_list,
+    read_json_records,
+    records_frame,
+    split_csv,
+)
+from natcert.pipeline.report import ReportError
+
+SETTINGS = settings(max_examples=60, deadline=None)
+LINE_TEXT = st.text(st.characters(exclude_characters="\n", exclude_categories=("Cs",)), max_size=30)
+FIELD = st.text(st.characters(exclude_characters="\n\r", exclude_categories=("Cs",)))
+
+
+# Unicode White_Space (what the regex \s means); unlike str.isspace, not \x1c-\x1f.
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+WHITE_SPACE += "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _expected_lines(text: str, prefixes: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Reference implementation of lines_frame in plain Python."""
+    kept = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        stripped = line.lstrip(WHITE_SPACE)
+        if stripped and not any(stripped.startswith(p) for p in prefixes):
+            kept.append((number, line))
+    return kept
+
+
+@SETTINGS
+@given(st.lists(LINE_TEXT, max_size=20))
+def test_lines_frame_numbers_every_kept_line(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    frame = lines_frame(text, ("#", ";"))
+    assert frame.columns == ["_line", "raw"]
+    assert frame.rows() == _expected_lines(text, ("#", ";"))
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_readers_never_crash_on_bytes(raw: bytes) -> None:
+    text = raw.decode("utf-8", errors="replace")
+    lines_frame(text)
+    read_csv(text, ["a", "b"])
+    read_ip_list(text)
+    try:
+        read_json_records(text)
+        read_csv(text)
+    except ReportError:
+        pass
+
+
+@SETTINGS
+@given(st.lists(st.lists(FIELD, min_size=3, max_size=3), min_size=1, max_size=8), st.booleans())
+def test_split_csv_round_trips_python_csv(rows: list[list[str]], quote_all: bool) -> None:
+    out = io.StringIO()
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    csv.writer(out, lineterminator="\n", quoting=quoting).writerows(rows)
+    frame, rejects = read_csv(out.getvalue(), ["a", "b", "c"], comment_prefixes=())
+    # csv writes a row of blank fields as a blank-looking line only when it has no quotes.
+    expected = [(i + 1, r) for i, r in enumerate(rows) if out.getvalue().split("\n")[i].strip()]
+    assert rejects == []
+    assert [(line, [a, b, c]) for a, b, c, line, _ in frame.rows()] == expected
+
+
+@SETTINGS
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=10))
+def test_ragged_rows_are_rejected_with_counts(widths: list[int]) -> None:
+    text = "\n".join(",".join(["x"] * width) for width in widths)
+    frame, rejects = read_csv(text, ["a", "b", "c"])
+    assert frame["_line"].to_list() == [i + 1 for i, w in enumerate(widths) if w == 3]
+    for reject in rejects:
+        found = widths[reject.line - 1] if reject.line else 0
+        word = "few" if found < 3 else "many"
+        assert reject.reason == f"line {reject.line}: too {word} fields: expected 3, found {found}"
+
+
+def test_split_csv_quoting_cases() -> None:
+    lines = lines_frame('"1","a,b",""\n2,"he said ""hi""",z\n"3","x\n4,"a"b,c\n5,,\n')
+    frame, rejects = split_csv(lines, ["a", "b", "c"])
+    assert frame.rows() == [
+        ("1", "a,b", "", 1, '"1","a,b",""'),
+        ("2", 'he said "hi"', "z", 2, '2,"he said ""hi""",z'),
+        ("5", "", "", 5, "5,,"),
+    ]
+    assert [(r.line, r.reason) for r in rejects] == [
+        (3, "line 3: unbalanced or misplaced double quote"),
+        (4, "line 4: unbalanced or misplaced double quote"),
+    ]
+
+
+def test_read_csv_header_and_duplicates() -> None:
+    frame, rejects = read_csv('# c\nip,"a b",ip\n1.2.3.4,x,y\n')
+    assert frame.columns == ["ip", "a b", "ip_2", "_line", "raw"]
+    assert (frame.row(0), rejects) == (("1.2.3.4", "x", "y", 3, "1.2.3.4,x,y"), [])
+    with pytest.raises(ReportError):
+        read_csv("# only comments\n")
+
+
+def test_json_shapes() -> None:
+    assert [r.line for r in read_json_records('[{"a":1},{"b":2}]')[0]] == [1, 2]
+    assert [r.data for r in read_json_records('{"data":[{"a":1}]}')[0]] == [{"a": 1}]
+    assert [r.data for r in read_json_records('{"a":1}')[0]] == [{"a": 1}]
+    records, rejects = read_json_records('{"a":1}\n\n{bad\n[1]\n')
+    assert [r.line for r in records] == [1]
+    assert [(r.line, r.reason.split(" (")[0]) for r in rejects] == [
+        (3, "line 3: not valid JSON"),
+        (4, "line 4: not a JSON object"),
+    ]
+    frame = records_frame(records, {"x": "a", "y": "missing"})
+    assert frame.rows() == [("1", None, 1, '{"a":1}')]
+
+
+IPV4S = st.ip_addresses(v=4).map(str)
+IPV6S = st.ip_addresses(v=6).map(str)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(IPV4S, IPV6S, st.text(max_size=20)), min_size=1, max_size=20))
+def test_normalize_ip_agrees_with_ipaddress(values: list[str]) -> None:
+    def reference(value: str) -> str | None:
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            return None
+
+    got = pl.DataFrame({"v": values}).select(normalize_ip(pl.col("v")))["v"].to_list()
+    assert got == [reference(v) for v in values]
+
+
+def test_ip_and_network_details() -> None:
+    frame = pl.DataFrame({"v": ["1.2.3.4", "01.2.3.4", "256.1.1.1", " 1.2.3.4", "2001:DB8::1"]})
+    assert frame.select(is_ipv4(pl.col("v")))["v"].to_list() == [True, False, False, False, False]
+    assert frame.select(normalize_ip(pl.col("v")))["v"][4] == "2001:db8::1"
+    nets = pl.DataFrame({"n": ["10.0.0.1/8", "1.2.3.0/33", "2001:db8::/32", "x", None]})
+    assert nets.select(normalize_network(pl.col("n")))["n"].to_list() == [
+        "10.0.0.0/8", None, "2001:db8::/32", None, None,
+    ]  # fmt: skip
+    names = pl.DataFrame({"d": ["a.example", "999.1.1.1", "a..b", "-a.b", "x_y.example", "a" * 64]})
+    assert names.select(is_fqdn(pl.col("d")))["d"].to_list() == [
+        True, False, False, False, True, False,
+    ]  # fmt: skip
+
+
+def test_url_hosts() -> None:
+    urls = [
+        "http://192.0.2.1:8080/x",
+        "https://[2001:DB8::1]/",
+        "HTTP://Example.COM./a?b#c",
+        "ftp://user:pw@files.example:99999/",
+        "nonsense",
+        None,
+    ]
+    frame = add_url_host(pl.DataFrame({"u": urls}, schema={"u": pl.String}), "u", "source")
+    assert frame.drop("u").rows() == [
+        (None, "192.0.2.1", 8080),
+        (None, "2001:db8::1", 443),
+        ("example.com", None, 80),
+        ("files.example", None, None),
+        (None, None, None),
+        (None, None, None),
+    ]
+
+
+@SETTINGS
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_parse_time_shapes(moment: datetime) -> None:
+    moment = moment.replace(microsecond=0, tzinfo=UTC)
+    texts = [
+        moment.strftime("%Y-%m-%d %H:%M:%S"),
+        moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        moment.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        moment.isoformat(),
+        str(int(moment.timestamp())),
+    ]
+    parsed = pl.DataFrame({"t": texts}).select(parse_time(pl.col("t")))["t"]
+    assert parsed.dtype == pl.Datetime("us", "UTC")
+    assert parsed.to_list()[:4] == [moment] * 4
+    if len(texts[4]) >= 9:
+        assert parsed[4] == moment
+
+
+def test_parse_time_offsets_and_garbage() -> None:
+    frame = pl.DataFrame({"t": ["2022-11-16T14:08:44+05:00", "2022-11-15", "soon", None]})
+    assert frame.select(parse_time(pl.col("t")))["t"].to_list() == [
+        datetime(2022, 11, 16, 9, 8, 44, tzinfo=UTC),
+        datetime(2022, 11, 15, tzinfo=UTC),
+        None,
+        None,
+    ]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.none() | FIELD, st.none() | FIELD), min_size=1, max_size=10))
+def test_extra_column_is_json_of_non_empty_cells(rows: list[tuple[str | None, str | None]]) -> None:
+    frame = pl.DataFrame(rows, schema={"a": pl.String, "b": pl.String}, orient="row")
+    extra = frame.select(extra_column({"a": "first", "b": "x.y"}))["extra"].to_list()
+    for (a, b), text in zip(rows, extra, strict=True):
+        expected = {k: v for k, v in (("first", a), ("x.y", b)) if v}
+        assert (json.loads(text) if text is not None else {}) == expected
+        assert (text is None) == (not expected)
+
+
+def test_lines_frame_replaces_lone_surrogates() -> None:
+    assert lines_frame("a\ud800b\nc").rows() == [(1, "a?b"), (2, "c")]
