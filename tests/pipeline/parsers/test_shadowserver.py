@@ -1,4 +1,4 @@
-"""Shadowserver reports: every real sample, type detection, ragged rows, the published schema."""
+"""Shadowserver reports: every real sample, type detection, short and long rows, the schema."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from natcert.pipeline.parsers import _shadowserver_csv
 from natcert.pipeline.parsers.base import get_parser
 from natcert.pipeline.parsers.shadowserver import (
     BUILTIN,
+    MISSING_FIELDS_KEY,
     ShadowserverReport,
     load_report_table,
     parse_shadowserver,
@@ -36,7 +38,8 @@ CASES = [
      "open-chargen", "192.168.45.68", 19, "ddos-amplifier"),
     ("legacy-2017/drone.csv", 10, 0, "botnet_drone",
      "sinkhole", "210.23.139.130", 3218, "infected-system"),
-    ("legacy-2017/microsoft-sinkhole.csv", 0, 14, "microsoft_sinkhole", None, None, None, None),
+    ("legacy-2017/microsoft-sinkhole.csv", 14, 0, "microsoft_sinkhole",
+     "b68-zeroaccess-1-64bit", "77.12.73.138", 64742, "infected-system"),
     ("legacy-2017/snmp.csv", 10, 0, "scan_snmp",
      "open-snmp", "129.113.21.93", 161, "ddos-amplifier"),
     ("legacy-2017/ssl_poodle.csv", 1, 0, "scan_ssl_poodle",
@@ -100,12 +103,13 @@ CASES = [
      "log4shell", "198.51.100.147", 80, "vulnerable-system"),
     ("reports-2022/scan_quic.csv", 3, 0, "scan_quic",
      "accessible-quic", "176.255.0.0", 443, "potentially-unwanted-accessible"),
-    ("reports-2022/scan_rdp.csv", 0, 2, "scan_rdp", None, None, None, None),
+    ("reports-2022/scan_rdp.csv", 2, 0, "scan_rdp",
+     "accessible-rdp", "198.123.245.178", 5678, "potentially-unwanted-accessible"),
     ("reports-2022/scan_ssh.csv", 3, 0, "scan_ssh",
      "accessible-ssh", "18.179.0.0", 22, "potentially-unwanted-accessible"),
     ("reports-2022/scan_ssl.csv", 3, 0, "scan_ssl",
      "accessible-ssl", "96.60.0.0", 10443, "potentially-unwanted-accessible"),
-    ("reports-2022/scan_synfulknock.csv", 2, 1, "scan_synfulknock",
+    ("reports-2022/scan_synfulknock.csv", 3, 0, "scan_synfulknock",
      "synfulknock", "66.9.0.0", 80, "system-compromise"),
     ("reports-2022/spam_url.csv", 3, 0, "spam_url", "spam-url", "192.168.0.1", None, "spam"),
     ("reports-2022/test_smb.csv", 3, 0, "scan_smb",
@@ -223,15 +227,49 @@ def test_bad_values_are_rejected_with_the_reason() -> None:
     assert bad.raw.startswith('"2021-03-04 00:00:00"')
 
 
-def test_real_ragged_rows_are_quarantined() -> None:
-    parsed = parse_shadowserver(report("reports-2022/scan_synfulknock.csv"))
-    assert [r.line for r in parsed.rejects] == [4]
-    assert parsed.rejects[0].reason == "line 4: too few fields: expected 19, found 18"
+def test_real_short_rows_are_kept() -> None:
+    """Shadowserver drops trailing empty columns: whole real reports are one field short."""
+    sinkhole = parse_shadowserver(report("legacy-2017/microsoft-sinkhole.csv"))
+    assert sinkhole.rejects == []
+    assert sinkhole.events["_line"].to_list() == list(range(2, 16))
+    first = sinkhole.events.row(0, named=True)
+    assert (first["destination.ip"], first["destination.port"]) == ("168.63.184.224", 16470)
+    assert (first["destination.asn"], first["destination.geolocation.cc"]) == (8075, "SG")
+    assert (first["source.asn"], first["source.geolocation.cc"]) == (6805, "DE")
+    assert first["malware.name"] == "b68-zeroaccess-1-64bit"
+    assert json.loads(first["extra"]) == {MISSING_FIELDS_KEY: 1}
+    last = sinkhole.events.row(-1, named=True)
+    assert last["destination.url"] == "http://9A5BB34EEDE4B85B9E81F40D530B68FF.co.cc/message.php"
+    assert last["malware.name"] == "bamital-b58"
+    assert json.loads(last["extra"])["http_referer"] == "0"
+
     rdp = parse_shadowserver(report("reports-2022/scan_rdp.csv"))
-    assert [r.reason for r in rdp.rejects] == [
-        "line 2: too few fields: expected 32, found 31",
-        "line 3: too few fields: expected 32, found 31",
-    ]
+    assert rdp.rejects == []
+    assert rdp.events["source.ip"].to_list() == ["198.123.245.178", "198.123.245.233"]
+    extra = json.loads(rdp.events["extra"][1])
+    assert extra[MISSING_FIELDS_KEY] == 1
+    assert "jarm" not in extra  # the dropped last column reads as null
+    assert extra["subject_common_name"] == "RAMBLA01.rambla.local"
+    assert (extra["sector"], extra["bluekeep_vulnerable"]) == ("Information Technology", "N")
+    assert rdp.events["protocol.application"].to_list() == ["rdp", "rdp"]
+
+    synful = parse_shadowserver(report("reports-2022/scan_synfulknock.csv")).events
+    counts = [json.loads(e).get(MISSING_FIELDS_KEY) for e in synful["extra"]]
+    assert counts == [None, None, 1]  # only line 4 lacks its (empty) 'sector'
+
+
+def test_well_formed_and_short_rows_stay_columnar(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("row-by-row splitting used")
+
+    monkeypatch.setattr(_shadowserver_csv, "split_csv", refuse)
+    monkeypatch.setattr(_shadowserver_csv, "_second_chance", refuse)
+    for relative in (
+        "reports-2022/Accessible-Rsync.csv",
+        "legacy-2017/microsoft-sinkhole.csv",
+        "reports-2022/scan_rdp.csv",
+    ):
+        assert parse_shadowserver(report(relative)).events.height > 0
 
 
 HEADER = '"timestamp","ip","protocol","port","hostname","tag","asn","geo","serverid_software"\n'
@@ -247,15 +285,49 @@ def test_ragged_rows_more_and_fewer_fields() -> None:
         '"2022-01-01 00:00:05","192.0.2.5","tcp",99999,,"ssh",64496,"AT","OpenSSH"\n'
         '"not a time","192.0.2.6","tcp",22,,"ssh",AS64496,"AT","OpenSSH"\n'
     )
+    text += (
+        '"2022-01-01 00:00:09","192.0.2.9","tcp",22,,"ssh",64496,"AT","OpenSSH",1,2,3\n'
+        '"2022-01-01 00:00:10","192.0.2.10","tcp"\n'
+        '"2022-01-01 00:00:11","192.0.2.11","tcp",22,,"s\\"s\\"h",64496\n'
+        '"2022-01-01 00:00:12","192.0.2.12","tcp",22,,"ssh",64496,"AT","\\""\n'
+        '"2022-01-01 00:00:13"\n'
+    )
     parsed = parse_shadowserver(csv_report(text))
-    assert parsed.events["source.ip"].to_list() == ["192.0.2.1"]
+    events = parsed.events
+    ips = ["192.0.2.1", "192.0.2.2", "192.0.2.10", "192.0.2.11", "192.0.2.12"]
+    assert events["source.ip"].to_list() == ips
+    missing = [json.loads(e or "{}").get(MISSING_FIELDS_KEY) for e in events["extra"]]
+    assert missing == [None, 1, 6, 2, None]
+    assert events["source.port"].to_list() == [22, 22, None, 22, 22]
+    assert json.loads(events["extra"][3])["tag"] == 's"s"h'
     assert [(r.line, r.reason) for r in parsed.rejects] == [
-        (3, "line 3: too few fields: expected 9, found 8"),
-        (4, "line 4: too many fields: expected 9, found 10"),
+        (4, "line 4: 10 fields, header has 9"),
         (5, "line 5: unbalanced or misplaced double quote"),
         (7, "line 7: '99999' in column 'port' is not a port number (0-65535)"),
         (8, "line 8: 'not a time' in column 'timestamp' is not a date and time"),
+        (9, "line 9: 12 fields, header has 9"),
+        (13, "line 13: no IP address, network, URL or domain to act on"),
     ]
+
+
+def test_unreadable_rows_and_headers() -> None:
+    huge = "y" * 200_000
+    text = HEADER + (
+        f'"2022-01-01 00:00:01","192.0.2.1","tcp",22,,"ssh",64496,"AT","{huge}"\n'
+        f'"2022-01-01 00:00:02","192.0.2.2","tcp",22,,"ssh",64496,"AT","{huge}\\""\n'
+        '"2022-01-01 00:00:03","192.0.2.3","tcp",22,,"ssh",64496,"AT","a\r\\"b\n'
+    )
+    parsed = parse_shadowserver(csv_report(text))
+    assert parsed.events["source.ip"].to_list() == ["192.0.2.1"]
+    assert len(json.loads(parsed.events["extra"][0])["serverid_software"]) == 200_000
+    assert [(r.line, r.reason) for r in parsed.rejects] == [
+        (3, "line 3: a field is longer than 131072 characters, the most allowed"),
+        (4, "line 4: unbalanced or misplaced double quote"),
+    ]
+    with pytest.raises(ReportError, match="header line is not readable as CSV"):
+        parse_shadowserver(csv_report("x" * 200_000))
+    binary = Report(feed="shadowserver", raw=b"timestamp,ip\n" + bytes(range(256)) * 4)
+    assert parse_shadowserver(binary, report_type="scan_ssh").events.height == 0
 
 
 def test_backslash_escaped_quotes_get_a_second_chance() -> None:

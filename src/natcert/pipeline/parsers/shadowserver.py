@@ -5,14 +5,19 @@ type) and the machine-readable schema https://github.com/The-Shadowserver-Founda
 The report type comes from ``report_type=`` if given, else from the file name
 (``Report.name``, e.g. ``2022-01-01-scan_ssh-asn-region.csv`` or legacy ``snmp.csv``), else
 from the header. Columns become harmonization fields through the type's mappings; the rest
-go to ``extra`` (a JSON object keyed by column name). Rows with more or fewer fields than
-the header, bad addresses, ports, ASNs or timestamps, or nothing to identify a host (no IP,
-network, URL or domain) are rejected with the reason; the parser never raises for a row.
+go to ``extra`` (a JSON object keyed by column name).
+
+Shadowserver's files drop trailing empty columns, so a row with fewer fields than the header
+is kept, its missing trailing fields read as null, and its ``extra`` records how many were
+missing as the JSON number ``"natcert.missing_fields"`` (:data:`MISSING_FIELDS_KEY`). Rows
+with more fields than the header ("line 7: 31 fields, header has 29"), broken quoting, bad
+addresses, ports, ASNs or timestamps, or nothing to identify a host (no IP, network, URL or
+domain) are rejected with the reason; the parser never raises for a row. The CSV reading is
+in :mod:`natcert.pipeline.parsers._shadowserver_csv`.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,14 +29,13 @@ from natcert.pipeline.parsers._common import (
     UTC_DATETIME,
     extra_column,
     is_fqdn,
-    lines_frame,
     normalize_ip,
     normalize_network,
     parse_time,
     shown,
-    split_csv,
     take_rejects,
 )
+from natcert.pipeline.parsers._shadowserver_csv import MISSING, read_report_csv
 from natcert.pipeline.parsers._shadowserver_reports import BUILTIN, COMMON, TAG_RULES
 from natcert.pipeline.parsers._shadowserver_schema import (
     PUBLISHED_SCHEMA_URL,
@@ -43,10 +47,11 @@ from natcert.pipeline.parsers._shadowserver_schema import (
     refresh_report_table,
 )
 from natcert.pipeline.parsers.base import Parser, register
-from natcert.pipeline.report import LINE, ParsedBatch, Reject, Report, ReportError
+from natcert.pipeline.report import LINE, ParsedBatch, Report, ReportError
 
 __all__ = [
     "BUILTIN",
+    "MISSING_FIELDS_KEY",
     "PUBLISHED_SCHEMA_URL",
     "ReportTable",
     "ShadowserverReport",
@@ -71,9 +76,11 @@ BATCH_FIELDS = frozenset(
 )  # fmt: skip
 """Fields that become batch columns; every other mapped field goes into ``extra``."""
 
+MISSING_FIELDS_KEY = "natcert.missing_fields"
+"""``extra`` key: how many trailing fields a short row lacked (a JSON number; absent when
+the row had them all)."""
+
 _INT_FIELDS = frozenset({"source.asn", "destination.asn", "source.port", "destination.port"})
-_SENTINEL = "\x01natcert"
-_SENTINEL_FIELD = "," + _SENTINEL
 _IDENTITY = (
     "source.ip", "source.network", "source.url", "source.fqdn",
     "destination.ip", "destination.url", "destination.fqdn",
@@ -217,7 +224,8 @@ def _build(frame: pl.DataFrame, kind: ReportType, header: list[str]) -> pl.DataF
         if problems
         else pl.lit(None, dtype=pl.String)
     )
-    return frame.select(LINE, RAW, *built, pl.when(reason != "").then(reason).alias("_reason"))
+    reason = pl.when(reason != "").then(reason).alias("_reason")
+    return frame.select(LINE, RAW, MISSING, *built, reason)
 
 
 def _classify(frame: pl.DataFrame, kind: ReportType) -> pl.DataFrame:
@@ -258,97 +266,22 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
         if c != "time.source"
     ]
     time = pl.col("time.source").cast(UTC_DATETIME)
-    extra = extra_column({c: c.removeprefix("extra.") for c in extras})
+    extra = _noting_missing(extra_column({c: c.removeprefix("extra.") for c in extras}))
     return frame.select(pl.col(LINE), time, *typed, extra, pl.col(RAW))
+
+
+def _noting_missing(extra: pl.Expr) -> pl.Expr:
+    """``extra`` with ``"natcert.missing_fields": N`` first where the row was short."""
+    rest = pl.when(extra.is_null()).then(pl.lit("}")).otherwise(pl.lit(",") + extra.str.slice(1))
+    noted = pl.concat_str(
+        pl.lit(f'{{"{MISSING_FIELDS_KEY}":'), pl.col(MISSING).cast(pl.String), rest
+    )
+    return pl.when(pl.col(MISSING).is_null()).then(extra).otherwise(noted).alias("extra")
 
 
 def _identified(frame: pl.DataFrame) -> pl.Expr:
     present = [pl.col(c).is_not_null() for c in _IDENTITY if c in frame.columns]
     return pl.any_horizontal(present) if present else pl.lit(False)
-
-
-def read_report_csv(text: str) -> tuple[pl.DataFrame, list[Reject], list[str]]:
-    """(String columns named by the header + ``_line`` + ``raw``, rejects, header).
-
-    Lines with balanced quotes are split by polars' native CSV reader, with a sentinel field
-    appended to each line: where the sentinel does not land right after the last header
-    column, the line has too few or too many fields. Those lines, and lines with odd quotes
-    or backslash-escaped quotes, go through ``_common.split_csv`` for the reason (and a
-    second chance). Raises ``ReportError`` when there is no header line.
-    """
-    lines = lines_frame(text, comment_prefixes=())
-    if lines.height == 0:
-        raise ReportError("the report is empty")
-    header = _header(lines[RAW][0])
-    body = lines.slice(1)
-    raw = pl.col(RAW)
-    simple = (raw.str.count_matches('"', literal=True) % 2 == 0) & ~raw.str.contains(
-        '\\"', literal=True
-    )
-    fast, flagged = _split_fast(body.filter(simple), header)
-    slow = pl.concat([flagged, body.filter(~simple)]).sort(LINE)
-    good, rejects = split_csv(slow, header)
-    good, rejects = _backslash_quoted(good, rejects, header)
-    return pl.concat([fast, good.select(fast.columns)]).sort(LINE), rejects, header
-
-
-def _header(line: str) -> list[str]:
-    names = [name.strip() for name in next(csv.reader([line]), [])]
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return unique
-
-
-def _split_fast(lines: pl.DataFrame, header: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rows split natively, lines left for the careful splitter)."""
-    empty = pl.DataFrame(
-        schema={**dict.fromkeys(header, pl.String), LINE: pl.Int64, RAW: pl.String}
-    )
-    if lines.height == 0:
-        return empty, lines
-    names = [f"_c{i}" for i in range(len(header) + 2)]
-    data = lines.select(pl.concat_str(pl.col(RAW), pl.lit(_SENTINEL_FIELD)))
-    try:
-        parsed = pl.read_csv(
-            data.to_series().str.join("\n").item().encode(),
-            has_header=False,
-            schema=dict.fromkeys(names, pl.String),
-            truncate_ragged_lines=True,
-            missing_columns="insert",
-            infer_schema=False,
-        )
-    except pl.exceptions.PolarsError:
-        return empty, lines
-    if parsed.height != lines.height:  # quoting made records span lines: be careful instead
-        return empty, lines
-    fits = (parsed[names[len(header)]] == _SENTINEL).fill_null(False)
-    cells = parsed.select(pl.col(n).alias(h) for n, h in zip(names, header, strict=False))
-    rows = pl.concat([cells, lines], how="horizontal")
-    return rows.filter(fits), lines.filter(~fits)
-
-
-def _backslash_quoted(
-    frame: pl.DataFrame, rejects: list[Reject], header: list[str]
-) -> tuple[pl.DataFrame, list[Reject]]:
-    """Second chance for rows refused for their quoting: some reports escape a quote inside
-    a quoted field as ``\\"`` instead of ``""``. Only those (rare) rows go through the
-    :mod:`csv` module; rows that then have as many fields as the header are kept."""
-    kept: list[Reject] = []
-    rows: list[list[str | int | None]] = []
-    for reject in rejects:
-        fields = next(csv.reader([reject.raw], escapechar="\\"), [])
-        if "quote" not in reject.reason or reject.line is None or len(fields) != len(header):
-            kept.append(reject)
-            continue
-        rows.append([*(value or None for value in fields), reject.line, reject.raw])
-    if not rows:
-        return frame, rejects
-    schema = {**dict.fromkeys(header, pl.String), LINE: pl.Int64, RAW: pl.String}
-    extra = pl.DataFrame(rows, schema=schema, orient="row")
-    return pl.concat([frame, extra.select(frame.columns)]).sort(LINE), kept
 
 
 def parse_shadowserver(
