@@ -14,8 +14,12 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     import pytest
 
     for item in items:
-        if item.get_closest_marker("django_db") or {"db", "transactional_db", "client",
-                "admin_client", "live_server", "django_user_model"} & set(
-            getattr(item, "fixturenames", ())
-        ):
+        if item.get_closest_marker("django_db") or {
+            "db",
+            "transactional_db",
+            "client",
+            "admin_client",
+            "live_server",
+            "django_user_model",
+        } & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)

@@ -2,7 +2,8 @@
 
 ``natcert demo``, ``natcert ingest``, ``natcert feeds list``, ``natcert resolve``,
 ``natcert serve``, ``natcert constituency import`` ... and Django's own (``migrate``,
-``createsuperuser``, ``check``). ``natcert help`` lists them all; ``natcert CMD --help`` explains one.
+``createsuperuser``, ``check``). ``natcert help`` lists them all;
+``natcert CMD --help`` explains one.
 """
 
 from __future__ import annotations

@@ -67,8 +67,11 @@ def database_from_url(url: str | None, data_dir: Path) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": data_dir / "natcert.sqlite3",
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:

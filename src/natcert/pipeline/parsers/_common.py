@@ -30,6 +30,12 @@ from natcert.pipeline.parsers._addresses import (
     normalize_ip,
     normalize_network,
 )
+from natcert.pipeline.parsers._csv_fast import (
+    MIN_FAST_LINES,
+    comment_pattern,
+    read_csv_fast,
+    read_lines,
+)
 from natcert.pipeline.report import LINE, ParsedBatch, Reject, ReportError
 
 RAW = "raw"
@@ -50,36 +56,35 @@ def lines_frame(text: str, comment_prefixes: Sequence[str] = ("#",)) -> pl.DataF
     leading white space.
     """
     lines = _split_lines(text)
-    if "\r" in text:
-        lines = lines.str.strip_suffix("\r")
     frame = pl.DataFrame(lines).with_row_index(LINE, offset=1)
     frame = frame.with_columns(pl.col(LINE).cast(pl.Int64))
-    skipped = "|".join(["$", *(re.escape(p) for p in comment_prefixes if p)])
-    return frame.filter(~pl.col(RAW).str.contains(rf"^\s*(?:{skipped})")).select(LINE, RAW)
+    skipped = comment_pattern(comment_prefixes)
+    return frame.filter(~pl.col(RAW).str.contains(skipped)).select(LINE, RAW)
 
 
-def _split_lines(text: str) -> pl.Series:
-    """``text.split("\\n")`` as a String Series, using polars' multi-threaded reader if safe.
-
-    Lone surrogates (only possible in a ``str`` not decoded from bytes) become ``?``.
-    """
+def _encoded(text: str) -> tuple[str, bytes]:
+    """(``text``, its UTF-8 bytes); lone surrogates (only possible in a ``str`` not decoded
+    from bytes) become ``?`` in both."""
     try:
-        data = text.encode()
+        return text, text.encode()
     except UnicodeEncodeError:
         data = text.encode(errors="replace")
-        text = data.decode()
+        return data.decode(), data
+
+
+def _split_lines(text: str, data: bytes | None = None) -> pl.Series:
+    """``text.split("\\n")`` (each without a trailing ``\\r``) as a String Series named ``raw``.
+
+    Uses polars' multi-threaded reader when safe; ``data`` is ``text`` encoded, if known.
+    """
+    if data is None:
+        text, data = _encoded(text)
     if "\x00" in text or not text or text.isspace():
-        return pl.Series(RAW, text.split("\n"), dtype=pl.String)
-    # NUL never occurs in the text, so each line is exactly one field; no quoting applies.
-    frame = pl.read_csv(
-        data,
-        has_header=False,
-        separator="\x00",
-        quote_char=None,
-        schema={RAW: pl.String},
-        empty_string_is_null=False,
-    )
-    return frame.to_series().fill_null("")
+        lines = pl.Series(RAW, text.split("\n"), dtype=pl.String)
+    else:
+        # NUL never occurs in the text, so each line is exactly one field; no quoting applies.
+        lines = read_lines(data)
+    return lines.str.strip_suffix("\r") if "\r" in text else lines
 
 
 def take_rejects(
@@ -237,8 +242,12 @@ def read_csv(
 
     With ``columns=None`` the first data line is the header (names stripped of blanks;
     duplicates get ``_2``, ``_3`` suffixes). Raises ``ReportError`` when a header is needed
-    and the text has no data line.
+    and the text has no data line. Big reports go through polars' native reader first
+    (:mod:`._csv_fast`); rows it cannot vouch for are read like small reports.
     """
+    fast = _read_csv_fast(text, columns, separator, comment_prefixes)
+    if fast is not None:
+        return fast
     lines = lines_frame(text, comment_prefixes)
     if columns is None:
         if lines.height == 0:
@@ -249,6 +258,37 @@ def read_csv(
         columns = _unique_names([str(name).strip() for name in names])
         lines = lines.slice(1)
     return split_csv(lines, columns, separator=separator)
+
+
+def _read_csv_fast(
+    text: str, columns: Sequence[str] | None, separator: str, comment_prefixes: Sequence[str]
+) -> tuple[pl.DataFrame, list[Reject]] | None:
+    """:func:`read_csv` through :func:`read_csv_fast`; None when that does not apply."""
+    head_end = -1
+    for _ in range(MIN_FAST_LINES):
+        head_end = text.find("\n", head_end + 1)
+        if head_end < 0:
+            return None
+    text, data = _encoded(text)
+    if "\x00" in text:
+        return None
+    first_line = 1
+    if columns is None:
+        head = lines_frame(text[: head_end + 1], comment_prefixes)
+        names = _split_quoted(head.head(1), separator)["_f"][0] if head.height else None
+        if names is None:
+            return None
+        columns = _unique_names([str(name).strip() for name in names])
+        first_line = int(head[LINE][0]) + 1
+    return read_csv_fast(
+        data,
+        _split_lines(text, data),
+        columns,
+        separator=separator,
+        comment_prefixes=comment_prefixes,
+        first_line=first_line,
+        exact_split=lambda rest, names: split_csv(rest, names, separator=separator),
+    )
 
 
 def _unique_names(names: Sequence[str]) -> list[str]:
