@@ -7,12 +7,14 @@ import io
 import ipaddress
 import json
 from datetime import UTC, datetime
+from unittest.mock import patch
 
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from natcert.pipeline.parsers import _common
 from natcert.pipeline.parsers._common import (
     add_url_host,
     extra_column,
@@ -227,3 +229,40 @@ def test_extra_column_is_json_of_non_empty_cells(rows: list[tuple[str | None, st
 
 def test_lines_frame_replaces_lone_surrogates() -> None:
     assert lines_frame("a\ud800b\nc").rows() == [(1, "a?b"), (2, "c")]
+
+
+TRICKY_LINES = [
+    '"1","a,b","c"',
+    '"2","he said ""hi""","z"',
+    '"3","x',
+    '"4","a"b,"c"',
+    "5,,",
+    "6,x,y",
+    '"7","b\r","c"',
+    '"8","9","10","11"',
+    '"12",""',
+    '"13","","",""',
+    '# "14","a","b"',
+    "   ",
+    "",
+    '"15",16,"17"',
+    '"18","é","ü"',
+    '"19","a","b"""',
+]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(TRICKY_LINES), max_size=12), st.booleans())
+def test_big_reports_read_like_small_ones(extra: list[str], quoted: bool) -> None:
+    filler = [f'"{i}","x{i}","y"' if quoted else f"{i},x{i},y" for i in range(1100)]
+    lines = ["# a comment", *filler[:500], *extra, *filler[500:], *extra]
+    text = "\n".join(lines) + "\n"
+    fast = read_csv(text, ["a", "b", "c"])
+    assert _common._read_csv_fast(text, ["a", "b", "c"], ",", ("#",)) is not None
+    with patch.object(_common, "MIN_FAST_LINES", 10**9):
+        exact = read_csv(text, ["a", "b", "c"])
+    assert fast[0].rows() == exact[0].rows()
+    assert fast[1] == exact[1]
+    header = read_csv('"a","b","c"\n' + text)
+    assert header[0].columns[:3] == ["a", "b", "c"]
+    assert header[0]["_line"][0] == 3

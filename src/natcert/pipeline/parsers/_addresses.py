@@ -84,47 +84,44 @@ def is_fqdn(expr: pl.Expr) -> pl.Expr:
     return charset & ~broken & letter_tld & (expr.str.len_chars() <= 253)
 
 
-def _url_parts(frame: pl.DataFrame, url: str) -> pl.DataFrame:
-    """Adds ``__u_scheme``, ``__u_host``, ``__u_port`` (text) from ``url`` with literal finds only.
+_SCHEME = r"^[A-Za-z][A-Za-z0-9+.\-]*://"
 
-    Steps are materialised one by one: reusing a nested expression would recompute it.
+
+def _url_parts(urls: pl.Series) -> pl.DataFrame:
+    """``scheme`` (lower case), ``host`` and ``port`` (text) of each URL, null where the URL
+    does not start with ``scheme://``.
+
+    The authority ends at the first ``/``, ``?``, ``#`` or ``\\``; user info ends at its
+    first ``@``; the port follows the first ``:`` (after ``]:`` for a bracketed host). Only
+    literal searches run over whole URLs; rare shapes (``@``, ``[``) are handled only when
+    some URL has them.
     """
     col = pl.col
-    return (
-        frame.with_columns(__u_sep=col(url).str.find("://", literal=True))
-        .with_columns(
-            __u_scheme=col(url).str.slice(0, col("__u_sep")).str.to_lowercase(),
-            __u_rest=col(url).str.slice(col("__u_sep") + 3),
-        )
-        .with_columns(
-            __u_rest=col("__u_rest").str.slice(
-                0, col("__u_rest").str.find(r"[/?#\\]").fill_null(col("__u_rest").str.len_chars())
-            )
-        )
-        .with_columns(
-            __u_rest=col("__u_rest").str.slice(
-                col("__u_rest").str.find("@", literal=True).fill_null(-1) + 1
-            )
-        )
-        .with_columns(
-            __u_colon=pl.when(col("__u_rest").str.starts_with("["))
-            .then(col("__u_rest").str.find("]:", literal=True) + 1)
-            .otherwise(col("__u_rest").str.find(":", literal=True))
-        )
-        .with_columns(
-            __u_host=col("__u_rest").str.slice(
-                0, col("__u_colon").fill_null(col("__u_rest").str.len_chars())
-            ),
-            __u_port=col("__u_rest").str.slice(col("__u_colon") + 1),
-            __u_ok=col("__u_scheme").str.contains(r"^[a-z][a-z0-9+.\-]*$"),
-        )
-        .with_columns(
-            [
-                pl.when(col("__u_ok")).then(col(c)).alias(c)
-                for c in ("__u_scheme", "__u_host", "__u_port")
-            ]
-        )
-        .drop("__u_sep", "__u_rest", "__u_colon", "__u_ok")
+    frame = urls.to_frame("u").select(
+        sep=col("u").str.find("://", literal=True),
+        ok=col("u").str.contains(_SCHEME),
+        u=col("u"),
+    )
+    frame = frame.select(
+        scheme=pl.when("ok").then(col("u").str.head(col("sep"))),
+        rest=pl.when("ok").then(col("u").str.slice(col("sep") + 3)),
+    )
+    if frame["scheme"].str.contains("[A-Z]").any():
+        frame = frame.with_columns(col("scheme").str.to_lowercase())
+    end = col("rest").str.find(r"[/?#\\]").fill_null(col("rest").str.len_chars())
+    frame = frame.with_columns(rest=col("rest").str.head(end))
+    if frame["rest"].str.contains("@", literal=True).any():
+        at = col("rest").str.find("@", literal=True).fill_null(-1) + 1
+        frame = frame.with_columns(rest=col("rest").str.slice(at))
+    colon = col("rest").str.find(":", literal=True)
+    if frame["rest"].str.starts_with("[").any():
+        bracket = col("rest").str.find("]:", literal=True) + 1
+        colon = pl.when(col("rest").str.starts_with("[")).then(bracket).otherwise(colon)
+    frame = frame.with_columns(colon=colon)
+    return frame.select(
+        "scheme",
+        host=col("rest").str.head(col("colon").fill_null(col("rest").str.len_chars())),
+        port=col("rest").str.slice(col("colon") + 1),
     )
 
 
@@ -144,28 +141,34 @@ def add_url_host(
     ftp 21); Int64. Existing columns of those names are replaced.
     """
     col = pl.col
-    parts = _url_parts(frame, url).with_columns(
-        __u_v4=is_ipv4(col("__u_host")),
-        __u_br=col("__u_host").str.starts_with("["),
-        __u_name=col("__u_host").str.to_lowercase().str.strip_suffix("."),
-        __u_num=col("__u_port").cast(pl.Int64, strict=False),
+    parts = _url_parts(frame[url])
+    host = parts["host"]
+    name = col("host")
+    if host.str.contains("[A-Z]").any():
+        name = name.str.to_lowercase()
+    if host.str.ends_with(".").any():
+        name = name.str.strip_suffix(".")
+    parts = parts.with_columns(
+        v4=is_ipv4(col("host")),
+        br=col("host").str.starts_with("["),
+        name=name,
+        num=col("port").cast(pl.Int64, strict=False),
     )
     default = pl.lit(None, dtype=pl.Int64)
     for known, number in _DEFAULT_PORTS.items():
-        default = pl.when(col("__u_scheme") == known).then(pl.lit(number)).otherwise(default)
-    v6 = normalize_ip(col("__u_host").str.strip_prefix("[").str.strip_suffix("]"))
-    return parts.with_columns(
-        pl.when(~col("__u_v4") & ~col("__u_br") & is_fqdn(col("__u_name")))
-        .then(col("__u_name"))
+        default = pl.when(col("scheme") == known).then(pl.lit(number)).otherwise(default)
+    v6 = pl.lit(None, dtype=pl.String)
+    if parts["br"].any():
+        v6 = normalize_ip(col("host").str.strip_prefix("[").str.strip_suffix("]"))
+    found = parts.select(
+        pl.when(~col("v4") & ~col("br") & is_fqdn(col("name")))
+        .then(col("name"))
         .alias(f"{prefix}.fqdn"),
-        pl.when(col("__u_v4"))
-        .then(col("__u_host"))
-        .when(col("__u_br"))
-        .then(v6)
-        .alias(f"{prefix}.ip"),
-        pl.when(col("__u_port").str.len_chars() > 0)
-        .then(pl.when((col("__u_num") > 0) & (col("__u_num") < 65536)).then(col("__u_num")))
+        pl.when(col("v4")).then(col("host")).when(col("br")).then(v6).alias(f"{prefix}.ip"),
+        pl.when(col("port").str.len_chars() > 0)
+        .then(pl.when((col("num") > 0) & (col("num") < 65536)).then(col("num")))
         .otherwise(default)
         .cast(pl.Int64)
         .alias(f"{prefix}.port"),
-    ).drop("__u_scheme", "__u_host", "__u_port", "__u_v4", "__u_br", "__u_name", "__u_num")
+    )
+    return frame.with_columns(found)

@@ -425,10 +425,26 @@ _NAIVE_FORMATS = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
 
 
 def _to_utc(expr: pl.Expr, fmt: str) -> pl.Expr:
-    parsed = expr.str.to_datetime(fmt, time_unit="us", strict=False)
+    parsed = expr.str.to_datetime(fmt, time_unit="us", strict=False, cache=False)
     if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
         return parsed.dt.convert_time_zone("UTC")
     return parsed.dt.replace_time_zone("UTC")
+
+
+def _first_parsed(tries: Sequence[pl.Expr]) -> Callable[[pl.Series], pl.Series]:
+    """A batch function: ``pl.coalesce(tries)`` over the cells (``tries`` read ``pl.col("t")``),
+    evaluating a try only while some given cell is still unparsed."""
+
+    def parse(cells: pl.Series) -> pl.Series:
+        frame = cells.to_frame("t")
+        out = frame.select(tries[0].cast(UTC_DATETIME)).to_series()
+        for attempt in tries[1:]:
+            if not (out.is_null() & cells.is_not_null()).any():
+                break
+            out = frame.select(pl.coalesce(pl.lit(out), attempt.cast(UTC_DATETIME))).to_series()
+        return out.alias(cells.name)
+
+    return parse
 
 
 def parse_time(expr: pl.Expr, formats: Sequence[str] | None = None) -> pl.Expr:
@@ -437,41 +453,54 @@ def parse_time(expr: pl.Expr, formats: Sequence[str] | None = None) -> pl.Expr:
     With ``formats`` (chrono/strftime syntax) those are tried in order; naive results are
     read as UTC, ``%z`` results converted. Without, common feed shapes are accepted:
     ``YYYY-MM-DD[ T]HH:MM[:SS[.f]]`` with an optional ``Z``/``UTC``/``GMT`` suffix or a
-    ``±HH:MM`` offset, a bare date, and Unix epoch seconds (9–11 digits).
+    ``±HH:MM`` offset, a bare date, and Unix epoch seconds (9–11 digits). A later format is
+    only tried when an earlier one left a cell unparsed.
     """
+    text = pl.col("t")
     if formats:
-        return pl.coalesce([_to_utc(expr, fmt) for fmt in formats])
-    text = expr.str.strip_chars()
-    naive = text.str.replace(r"(?i)\s*(?:Z|UTC|GMT|\+00:?00)$", "").str.replace("T", " ")
-    epoch = text.str.extract(r"^([0-9]{9,11})$").cast(pl.Int64, strict=False)
-    tries = [_to_utc(naive, fmt) for fmt in _NAIVE_FORMATS]
-    tries.append(_to_utc(text.str.replace("T", " "), "%Y-%m-%d %H:%M:%S%#z"))
-    tries.append(_to_utc(text.str.replace("T", " "), "%Y-%m-%d %H:%M:%S%.f%#z"))
-    tries.append(pl.from_epoch(epoch, time_unit="s").dt.replace_time_zone("UTC"))
-    return pl.coalesce(tries).cast(UTC_DATETIME)
+        tries = [_to_utc(text, fmt) for fmt in formats]
+    else:
+        text = text.str.strip_chars()
+        naive = text.str.replace(r"(?i)\s*(?:Z|UTC|GMT|\+00:?00)$", "").str.replace("T", " ")
+        epoch = text.str.extract(r"^([0-9]{9,11})$").cast(pl.Int64, strict=False)
+        tries = [_to_utc(naive, fmt) for fmt in _NAIVE_FORMATS]
+        tries.append(_to_utc(text.str.replace("T", " "), "%Y-%m-%d %H:%M:%S%#z"))
+        tries.append(_to_utc(text.str.replace("T", " "), "%Y-%m-%d %H:%M:%S%.f%#z"))
+        tries.append(pl.from_epoch(epoch, time_unit="s").dt.replace_time_zone("UTC"))
+    return expr.cast(pl.String).map_batches(_first_parsed(tries), return_dtype=UTC_DATETIME)
 
 
 # ---------------------------------------------------------------------------- extra
 
 
-def _json_member(key: str) -> Callable[[pl.Series], pl.Series]:
-    """A batch function: each cell as the JSON member ``"key":"value"`` (null stays null).
+def _json_objects(cells: pl.Series) -> pl.Series:
+    """A batch function: each row of a struct of String fields as a JSON object without its
+    null members (null when none is left), via polars' JSON encoder.
 
-    Values are written between quotes as they are when no cell of the batch needs escaping
-    (the usual case, one cheap check); otherwise the batch is JSON-encoded by polars.
+    A member left null is written ``"key":null`` by the encoder and then cut out with a
+    literal replace; a ``"`` inside a string value is always escaped, so the cut cannot
+    hit a value. Fields that have no null in the batch cost nothing.
     """
-    name = json.dumps(key)
-
-    def member(cells: pl.Series) -> pl.Series:
-        text = cells.cast(pl.String)
-        text = pl.select(pl.when(text != "").then(text)).to_series()
-        if text.str.contains(r'[\x00-\x1f"\\]').any():
-            encoded = text.to_frame("v").select(pl.struct("v").struct.json_encode())
-            value = encoded.to_series().str.slice(5).str.head(-1)  # '{"v":' ... '}'
-            return pl.select(pl.when(text.is_not_null()).then(name + ":" + value)).to_series()
-        return pl.select(pl.concat_str(pl.lit(f'{name}:"'), text, pl.lit('"'))).to_series()
-
-    return member
+    frame = cells.struct.unnest()
+    text = cells.struct.json_encode()
+    names = frame.columns
+    nulls = [name for name in names if frame[name].null_count()]
+    if not nulls:
+        return text.alias("e")
+    keys = [
+        pl.select(pl.struct(pl.lit(None, pl.String).alias(n)).struct.json_encode()).item()
+        for n in names
+    ]
+    members = {name: key[1:-1] for name, key in zip(names, keys, strict=True)}  # '"key":null'
+    expr = pl.col("e")
+    for name in nulls:
+        if name != names[-1]:
+            expr = expr.str.replace(members[name] + ",", "", literal=True)
+    if names[-1] in nulls:
+        expr = expr.str.replace("," + members[names[-1]] + "}", "}", literal=True)
+        expr = expr.str.replace("{" + members[names[-1]] + "}", "{}", literal=True)
+    out = text.to_frame("e").select(expr).to_series()
+    return out.to_frame("e").select(pl.when(pl.col("e") != "{}").then(pl.col("e"))).to_series()
 
 
 def extra_column(columns: Mapping[str, str] | Sequence[str]) -> pl.Expr:
@@ -484,12 +513,12 @@ def extra_column(columns: Mapping[str, str] | Sequence[str]) -> pl.Expr:
     pairs = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
     if not pairs:
         return pl.lit(None, dtype=pl.String).alias("extra")
-    members = [
-        pl.col(name).map_batches(_json_member(key), return_dtype=pl.String)
-        for name, key in pairs.items()
-    ]
-    body = pl.concat_str(members, separator=",", ignore_nulls=True)
-    return pl.when(body != "").then(pl.concat_str(pl.lit("{"), body, pl.lit("}"))).alias("extra")
+    fields = []
+    for name, key in pairs.items():
+        text = pl.col(name).cast(pl.String)
+        fields.append(pl.when(text != "").then(text).alias(key))
+    objects = pl.struct(fields).map_batches(_json_objects, return_dtype=pl.String)
+    return objects.alias("extra")
 
 
 __all__ = [
