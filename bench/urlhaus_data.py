@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 
+from natcert.pipeline.parsers.abusech import URLHAUS_COLUMNS
+
 HEADER = (
     "################################################################\n"
     "# abuse.ch URLhaus Database Dump (CSV - recent URLs)           #\n"
@@ -31,17 +33,7 @@ HEADER = (
     "#\n"
     "# id,dateadded,url,url_status,last_online,threat,tags,urlhaus_link,reporter\n"
 )
-COLUMNS = [
-    "id",
-    "dateadded",
-    "url",
-    "url_status",
-    "last_online",
-    "threat",
-    "tags",
-    "urlhaus_link",
-    "reporter",
-]
+COLUMNS = list(URLHAUS_COLUMNS)
 PATHS = [
     "Mozi.m",
     "Mozi.a",
