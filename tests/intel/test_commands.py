@@ -21,7 +21,6 @@ SHADOWSERVER_IPMI = FEEDS / "shadowserver" / "reports-2022" / "scan_ipmi.csv"
 SHADOWSERVER_SINKHOLE = FEEDS / "shadowserver" / "reports-2022" / "event4_sinkhole.csv"
 
 
-
 def feed_with_parser(prefix: str) -> str:
     """The first catalogue feed whose parser name starts with ``prefix``."""
     for name, feed in load_catalogue().items():
