@@ -234,3 +234,19 @@ def test_empty_dumps_and_api_answers() -> None:
         len(parse("abusech.threatfox", no_result)),
         parse("abusech.threatfox", no_result).rejects,
     ) == (0, [])
+
+
+def test_urlhaus_csv_quick_reader_matches_the_exact_one() -> None:
+    """The all-quoted fast path gives what the generic CSV reader gives, rejects included."""
+    from polars.testing import assert_frame_equal
+
+    from natcert.pipeline.parsers import abusech
+
+    body = URLHAUS_CSV + b'"1","2024-03-19 11:34:09","http://a.example/""x","","","","","",""\n\n'
+    for raw in (body, b"\xef\xbb\xbf" + body.replace(b"\n", b"\r\n")):
+        fast = parse("abusech.urlhaus_csv", raw)
+        text = Report(feed="test", raw=raw).text()
+        frame, rejects = abusech.read_csv(text, abusech._urlhaus_header(text))
+        exact = abusech._urlhaus_events(abusech._with_columns(frame, abusech.URLHAUS_COLUMNS))
+        assert_frame_equal(fast.events, exact.events)
+        assert reasons(fast) == sorted(reasons(exact) + [(r.line, r.reason) for r in rejects])

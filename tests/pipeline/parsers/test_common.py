@@ -27,6 +27,7 @@ from natcert.pipeline.parsers._common import (
     read_csv,
     read_ip_list,
     read_json_records,
+    read_quoted_csv,
     records_frame,
     split_csv,
 )
@@ -266,3 +267,42 @@ def test_big_reports_read_like_small_ones(extra: list[str], quoted: bool) -> Non
     header = read_csv('"a","b","c"\n' + text)
     assert header[0].columns[:3] == ["a", "b", "c"]
     assert header[0]["_line"][0] == 3
+
+
+def _is_fqdn_reference(name: str) -> bool:
+    """The domain name rules spelled out one by one (what ``is_fqdn`` compiles into one shape)."""
+    labels = name.split(".")
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+    return (
+        len(name) <= 253
+        and all(0 < len(label) <= 63 and set(label) <= allowed for label in labels)
+        and not any(label.startswith("-") or label.endswith("-") for label in labels)
+        and "_" not in labels[-1]
+        and any(c.isascii() and c.isalpha() for c in labels[-1])
+    )
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet="aZ09-_.é \n", max_size=70), max_size=20))
+def test_is_fqdn_agrees_with_the_rules(names: list[str]) -> None:
+    names += ["a" * 63 + ".example", "a" * 64 + ".example", ".".join(["a" * 50] * 5) + ".xy"]
+    got = pl.DataFrame({"d": names}, schema={"d": pl.String}).select(is_fqdn(pl.col("d")))
+    assert got["d"].to_list() == [_is_fqdn_reference(name) for name in names]
+
+
+@SETTINGS
+@given(
+    st.lists(st.sampled_from([*TRICKY_LINES, '"20","a"b","c"', '""21,"a","b"', '","']), max_size=12)
+)
+def test_quoted_reports_read_like_the_exact_reader(extra: list[str]) -> None:
+    filler = [f'"{i}","x,{i}","y"' for i in range(30)]
+    text = "\n".join(["# a comment", *filler[:10], *extra, *filler[10:], *extra]) + "\n"
+    columns = ["a", "b", "c"]
+    fast = read_quoted_csv(text.encode(), columns, exact_split=split_csv)
+    assert fast is not None
+    with patch.object(_common, "MIN_FAST_LINES", 10**9):
+        exact = read_csv(text, columns)
+    assert fast[0].rows() == exact[0].rows()
+    assert fast[1] == exact[1]
+    assert read_quoted_csv(b"\x00", columns, exact_split=split_csv) is None
+    assert read_quoted_csv(b'"\xff","b","c"\n', columns, exact_split=split_csv) is None

@@ -73,56 +73,60 @@ FQDN_PATTERN = (
 """A domain name whose last label (the TLD) has a letter, so ``999.1.1.1`` is not one."""
 
 
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?"
+_FQDN_SHAPE = rf"^(?:{_LABEL}\.)*[A-Za-z0-9](?:[A-Za-z0-9\-]{{0,61}}[A-Za-z0-9])?$"
+"""Labels of 1–63 letters, digits, ``-``, ``_`` (no ``-`` at either end) joined by dots; the
+last label (the TLD) without ``_``."""
+
+
 def is_fqdn(expr: pl.Expr) -> pl.Expr:
     """True where ``expr`` is a syntactically valid domain name (labels ≤ 63, total ≤ 253).
 
     Letters, digits, ``-`` and ``_``; no empty label; the last label must have a letter.
     """
-    charset = expr.str.contains(r"^[A-Za-z0-9_\-.]+$")
-    broken = expr.str.contains(r"\.\.|^[.\-]|\.$|-\.|\.-|-$|[^.]{64}")
-    letter_tld = expr.str.contains(r"(?:^|\.)[A-Za-z0-9\-]*[A-Za-z][A-Za-z0-9\-]*$")
-    return charset & ~broken & letter_tld & (expr.str.len_chars() <= 253)
+    letter_tld = expr.str.contains(r"[A-Za-z][A-Za-z0-9\-]*$")
+    # The shape admits ASCII only, so bytes count characters.
+    return expr.str.contains(_FQDN_SHAPE) & letter_tld & (expr.str.len_bytes() <= 253)
 
 
 _SCHEME = r"^[A-Za-z][A-Za-z0-9+.\-]*://"
 
 
-def _url_parts(urls: pl.Series) -> pl.DataFrame:
-    """``scheme`` (lower case), ``host`` and ``port`` (text) of each URL, null where the URL
-    does not start with ``scheme://``.
+def _url_authority(urls: pl.DataFrame, url: str) -> pl.DataFrame:
+    """``scheme`` (lower case) and ``auth`` (the authority) of each URL in column ``url``,
+    null where the URL does not start with ``scheme://``. The authority ends at the first
+    ``/``, ``?``, ``#`` or ``\\``."""
+    u = pl.col(url)
+    sep = u.str.find("://", literal=True)
+    ok = u.str.contains(_SCHEME)
+    rest = pl.when(ok).then(u.str.slice(sep + 3))
+    end = rest.str.find(r"[/?#\\]").fill_null(rest.str.len_chars())
+    return (
+        urls.lazy()
+        .select(
+            scheme=pl.when(ok).then(u.str.head(sep)).str.to_lowercase(),
+            auth=rest.str.head(end),
+        )
+        .collect()
+    )
 
-    The authority ends at the first ``/``, ``?``, ``#`` or ``\\``; user info ends at its
-    first ``@``; the port follows the first ``:`` (after ``]:`` for a bracketed host). Only
-    literal searches run over whole URLs; rare shapes (``@``, ``[``) are handled only when
-    some URL has them.
+
+def _host_port(auth: pl.Series, bracketed: bool) -> tuple[pl.Expr, pl.Expr]:
+    """Expressions over ``auth`` (the authority): its host and port (text, null when none).
+
+    User info ends at the first ``@``; the port follows the first ``:`` (after ``]:`` for a
+    bracketed host, only looked for when ``bracketed``). User info costs a pass only when
+    some authority has an ``@``.
     """
-    col = pl.col
-    frame = urls.to_frame("u").select(
-        sep=col("u").str.find("://", literal=True),
-        ok=col("u").str.contains(_SCHEME),
-        u=col("u"),
-    )
-    frame = frame.select(
-        scheme=pl.when("ok").then(col("u").str.head(col("sep"))),
-        rest=pl.when("ok").then(col("u").str.slice(col("sep") + 3)),
-    )
-    if frame["scheme"].str.contains("[A-Z]").any():
-        frame = frame.with_columns(col("scheme").str.to_lowercase())
-    end = col("rest").str.find(r"[/?#\\]").fill_null(col("rest").str.len_chars())
-    frame = frame.with_columns(rest=col("rest").str.head(end))
-    if frame["rest"].str.contains("@", literal=True).any():
-        at = col("rest").str.find("@", literal=True).fill_null(-1) + 1
-        frame = frame.with_columns(rest=col("rest").str.slice(at))
-    colon = col("rest").str.find(":", literal=True)
-    if frame["rest"].str.starts_with("[").any():
-        bracket = col("rest").str.find("]:", literal=True) + 1
-        colon = pl.when(col("rest").str.starts_with("[")).then(bracket).otherwise(colon)
-    frame = frame.with_columns(colon=colon)
-    return frame.select(
-        "scheme",
-        host=col("rest").str.head(col("colon").fill_null(col("rest").str.len_chars())),
-        port=col("rest").str.slice(col("colon") + 1),
-    )
+    rest = pl.col("auth")
+    if auth.str.contains("@", literal=True).any():
+        rest = rest.str.slice(rest.str.find("@", literal=True).fill_null(-1) + 1)
+    colon = rest.str.find(":", literal=True)
+    if bracketed:
+        bracket = rest.str.find("]:", literal=True) + 1
+        colon = pl.when(rest.str.starts_with("[")).then(bracket).otherwise(colon)
+    host = rest.str.head(colon.fill_null(rest.str.len_chars()))
+    return host, rest.str.slice(colon + 1)
 
 
 def is_url(expr: pl.Expr) -> pl.Expr:
@@ -141,34 +145,24 @@ def add_url_host(
     ftp 21); Int64. Existing columns of those names are replaced.
     """
     col = pl.col
-    parts = _url_parts(frame[url])
-    host = parts["host"]
-    name = col("host")
-    if host.str.contains("[A-Z]").any():
-        name = name.str.to_lowercase()
-    if host.str.ends_with(".").any():
-        name = name.str.strip_suffix(".")
-    parts = parts.with_columns(
-        v4=is_ipv4(col("host")),
-        br=col("host").str.starts_with("["),
-        name=name,
-        num=col("port").cast(pl.Int64, strict=False),
-    )
-    default = pl.lit(None, dtype=pl.Int64)
-    for known, number in _DEFAULT_PORTS.items():
-        default = pl.when(col("scheme") == known).then(pl.lit(number)).otherwise(default)
+    parts = _url_authority(frame, url)
+    bracketed = bool(parts["auth"].str.contains("[", literal=True).any())
+    host, port = _host_port(parts["auth"], bracketed)
+    hosts = parts.lazy().select("scheme", host=host, port=port)
+    num = col("port").cast(pl.Int64, strict=False)
+    name = col("host").str.to_lowercase().str.strip_suffix(".")
+    v4, br = is_ipv4(col("host")), col("host").str.starts_with("[")
     v6 = pl.lit(None, dtype=pl.String)
-    if parts["br"].any():
+    if bracketed:
         v6 = normalize_ip(col("host").str.strip_prefix("[").str.strip_suffix("]"))
-    found = parts.select(
-        pl.when(~col("v4") & ~col("br") & is_fqdn(col("name")))
-        .then(col("name"))
-        .alias(f"{prefix}.fqdn"),
-        pl.when(col("v4")).then(col("host")).when(col("br")).then(v6).alias(f"{prefix}.ip"),
+    default = col("scheme").replace_strict(_DEFAULT_PORTS, default=None, return_dtype=pl.Int64)
+    found = hosts.select(
+        pl.when(~v4 & ~br & is_fqdn(name)).then(name).alias(f"{prefix}.fqdn"),
+        pl.when(v4).then(col("host")).when(br).then(v6).alias(f"{prefix}.ip"),
         pl.when(col("port").str.len_chars() > 0)
-        .then(pl.when((col("num") > 0) & (col("num") < 65536)).then(col("num")))
+        .then(pl.when((num > 0) & (num < 65536)).then(num))
         .otherwise(default)
         .cast(pl.Int64)
         .alias(f"{prefix}.port"),
-    )
+    ).collect()
     return frame.with_columns(found)

@@ -35,6 +35,7 @@ from natcert.pipeline.parsers._csv_fast import (
     comment_pattern,
     read_csv_fast,
     read_lines,
+    read_quoted_csv,
 )
 from natcert.pipeline.report import LINE, ParsedBatch, Reject, ReportError
 
@@ -542,6 +543,7 @@ __all__ = [
     "read_csv",
     "read_ip_list",
     "read_json_records",
+    "read_quoted_csv",
     "records_frame",
     "shown",
     "split_csv",
