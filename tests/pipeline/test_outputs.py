@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from natcert.pipeline.outputs.files import write_file, write_files
+from natcert.pipeline.outputs.files import formula_safe, write_file, write_files
 from natcert.pipeline.outputs.memory import MemoryEventSink, MemoryReportStore
 from natcert.pipeline.report import Reject, Report
 
@@ -42,6 +42,28 @@ def test_jsonl(tmp_path: Path) -> None:
         "extra": {"tags": ["elf"]},
     }
     assert rows[1] == {"source.url": "http://x.example/=cmd", "event_description.text": "\tplain"}
+
+
+def test_jsonl_keeps_row_order_and_text_that_looks_like_a_null_member(tmp_path: Path) -> None:
+    tricky = ',"source.ip":null,"source.ip":null}{"":0'
+    batch = pl.DataFrame(
+        {
+            "source.ip": [None, "1.2.3.4", None],
+            "raw": [tricky, "b", '\\",\\"source.ip\\":null'],
+            "feed.name": ["f", "f", "f"],
+            "extra": [None, None, '{"a":null}'],
+        }
+    )
+    path = tmp_path / "events.jsonl"
+    write_file(batch, path)
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    assert rows == [
+        {"raw": tricky, "feed.name": "f"},
+        {"source.ip": "1.2.3.4", "raw": "b", "feed.name": "f"},
+        {"raw": '\\",\\"source.ip\\":null', "feed.name": "f", "extra": {"a": None}},
+    ]
+    write_file(batch.head(1), path)  # one row: every field is constant
+    assert json.loads(path.read_text()) == {"raw": tricky, "feed.name": "f"}
 
 
 def test_csv_is_formula_safe_and_has_no_internal_columns(tmp_path: Path) -> None:
@@ -86,3 +108,10 @@ def test_empty_batches_write_empty_files(tmp_path: Path) -> None:
     for name in ("e.jsonl", "e.csv"):
         assert write_file(pl.DataFrame(), tmp_path / name) == 0
         assert (tmp_path / name).read_bytes() == b""
+
+
+def test_formula_safe_only_touches_a_leading_formula_character() -> None:
+    batch = pl.DataFrame({"a": ["=x", "a=b", "+1", None, "\tq", "x$1"], "n": [1, 2, 3, 4, 5, 6]})
+    out = formula_safe(batch)
+    assert out.get_column("a").to_list() == ["'=x", "a=b", "'+1", None, "'\tq", "x$1"]
+    assert out.get_column("n").to_list() == [1, 2, 3, 4, 5, 6]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from typing import ClassVar
 
@@ -107,3 +109,24 @@ def test_chunks_and_progress() -> None:
     result = _run(raw, store, sink, chunk_rows=300, on_progress=lambda d, t: seen.append((d, t)))
     assert result.events == 1000
     assert seen == [(300, 1000), (600, 1000), (900, 1000), (1000, 1000)]
+
+
+def test_feed_url_comes_from_the_catalogue_not_a_file_uri() -> None:
+    store, sink = MemoryReportStore(), MemoryEventSink()
+    report = Report(feed=FEED.name, raw=b"1.1.1.1\n", url="file:///data/ips.txt")
+    result = run_report(
+        report, FEED, parser=LinesParser(), experts=[DedupExpert()], store=store, sink=sink
+    )
+    assert (result.events, result.quarantined) == (1, 0)
+    assert sink.events().get_column("feed.url").to_list() == ["https://feed.example/ips.txt"]
+    assert store.reports[result.report_id].url == "file:///data/ips.txt"
+    unlisted = dataclasses.replace(FEED, name="other", url="")
+    again = Report(feed="other", raw=b"2.2.2.2\n", url="file:///data/ips.txt")
+    run_report(again, unlisted, parser=LinesParser(), experts=[], store=store, sink=sink)
+    assert sink.events().get_column("feed.url").to_list()[-1] is None
+
+
+def test_report_sha256_is_computed_once() -> None:
+    report = Report(feed="f", raw=b"abc")
+    assert report.sha256 == hashlib.sha256(b"abc").hexdigest()
+    assert report.__dict__["sha256"] is report.sha256

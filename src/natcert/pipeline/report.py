@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 import polars as pl
 
@@ -30,8 +31,9 @@ class Report:
     observed: datetime = field(default_factory=utc_now)
     media_type: str = ""
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        """SHA-256 of ``raw``, 64 lower-case hex digits (computed once per report)."""
         return hashlib.sha256(self.raw).hexdigest()
 
     def text(self) -> str:

@@ -4,7 +4,9 @@ The raw report is stored before anything else, so a crash never loses input. The
 is processed in chunks (``CHUNK_ROWS`` rows) so that validation and experts keep memory
 bounded on very large reports. Events are written with their ``_hash``; the sink skips hashes
 it already holds, so running the same report again inserts nothing. Rows that cannot become
-events are quarantined with their line number, raw text and reason.
+events are quarantined with their line number, raw text and reason. Events carry the feed
+catalogue's ``feed.url``; where the report itself came from (``Report.url``, e.g. a
+``file://`` URI) is kept with the stored report.
 """
 
 from __future__ import annotations
@@ -56,12 +58,21 @@ class RunResult:
         return json.dumps(asdict(self), sort_keys=True)
 
 
+def _feed_url(report: Report, feed: Feed) -> str | None:
+    """``feed.url`` of the events: the catalogue's URL of the feed. Only a feed without one
+    takes the report's own location, and only when it is a web URL: a file collector's
+    ``file://`` URI is not the feed's address (the report store keeps ``report.url``)."""
+    if feed.url:
+        return feed.url
+    return report.url if report.url.startswith(("http://", "https://")) else None
+
+
 def _with_provenance(batch: pl.DataFrame, report: Report, feed: Feed) -> pl.DataFrame:
     """Add ``feed.*`` and ``time.observation``; default ``tlp`` to the feed's."""
     provenance = [
         pl.lit(feed.name, dtype=pl.String).alias("feed.name"),
         pl.lit(report.provider or feed.provider, dtype=pl.String).alias("feed.provider"),
-        pl.lit(report.url or feed.url or None, dtype=pl.String).alias("feed.url"),
+        pl.lit(_feed_url(report, feed), dtype=pl.String).alias("feed.url"),
         pl.lit(report.observed, dtype=UTC_DATETIME).alias("time.observation"),
     ]
     tlp = pl.lit(feed.tlp, dtype=pl.String)

@@ -4,10 +4,12 @@ Both formats use the dotted field names, leave out internal ``_`` columns, and w
 ISO 8601 in UTC with microseconds only when present: ``2024-03-13T18:49:10Z`` in CSV,
 ``2024-03-13T18:49:10+00:00`` in JSON Lines (Polars' native JSON encoding).
 
-* JSON Lines (``.jsonl``, ``.ndjson``): one object per event; null fields are left out and
-  ``extra`` is written as a nested JSON object, not as a string. Events with the same set of
-  present fields are written together (order of first appearance), so the file's row order
-  can differ from the batch's.
+* JSON Lines (``.jsonl``, ``.ndjson``): one object per event, in batch order; null fields are
+  left out and ``extra`` is written as a nested JSON object (its JSON text spliced in as is),
+  not as a string. Member order is not significant: fields holding the same value on every
+  row of the batch come first (encoded once per batch), then ``extra``, then the rest in
+  column order. Each line is built by Polars' struct JSON encoder plus one regular-expression
+  pass that drops null members (see ``_members``); no per-row Python.
 * CSV (``.csv``, RFC 4180, UTF-8, header row): every column of the batch. A text cell starting
   with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (``'``)
   so that spreadsheet programs do not run it as a formula (OWASP "CSV injection"); numbers
@@ -16,16 +18,19 @@ ISO 8601 in UTC with microseconds only when present: ``2024-03-13T18:49:10Z`` in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
 import polars as pl
 
+from natcert.pipeline.experts.dedup import is_constant
 from natcert.pipeline.schema.catalogue import is_internal
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
+EXTRA = "extra"
 FORMULA_START = r"^[=+\-@\t\r]"
 _ISO = "%Y-%m-%dT%H:%M:%S%.fZ"  # CSV; JSON Lines uses +00:00
 
@@ -58,91 +63,79 @@ def _public(batch: pl.DataFrame) -> pl.DataFrame:
 
 
 def formula_safe(batch: pl.DataFrame) -> pl.DataFrame:
-    """Text cells that a spreadsheet would read as a formula, prefixed with ``'``."""
-    risky = [
-        name
-        for name, dtype in batch.schema.items()
-        if dtype == pl.String and batch.get_column(name).str.contains(FORMULA_START).any()
-    ]
-    return batch.with_columns(
-        pl.when(pl.col(name).str.contains(FORMULA_START))
-        .then("'" + pl.col(name))
-        .otherwise(pl.col(name))
-        .alias(name)
-        for name in risky
-    )
+    """Text cells that a spreadsheet would read as a formula, prefixed with ``'``.
+
+    One parallel pass finds the columns holding such a cell; only those are rewritten.
+    """
+    text = [name for name, dtype in batch.schema.items() if dtype == pl.String]
+    if not text or not batch.height:
+        return batch
+    found = batch.select(pl.col(text).str.contains(FORMULA_START).any()).row(0)
+    risky = [name for name, hit in zip(text, found, strict=True) if hit]
+    return batch.with_columns(pl.col(risky).str.replace(f"^({FORMULA_START[1:]})", "'$1"))
 
 
-def _encode(columns: list[str], constant: str) -> pl.Expr:
-    """JSON object of ``columns`` (none null in these rows) followed by the pre-encoded
-    ``constant`` members (``"name":value,...``); ``extra`` is nested as an object."""
-    plain = [c for c in columns if c != "extra"]
-    tail = [constant] if constant else []
-    if "extra" in columns:
-        tail.append('"extra":')
-    head: list[pl.Expr] = [pl.lit("{")]
-    if plain:
-        body = pl.struct(plain).struct.json_encode()
-        if not tail:
-            return body
-        head = [body.str.strip_suffix("}"), pl.lit(",")]
-    pieces = [*head, pl.lit(",".join(tail))]
-    if "extra" in columns:
-        pieces.append(pl.col("extra"))
-    return pl.concat_str([*pieces, pl.lit("}")])
+_ANCHOR = ""  # name of the never-null first member that gives every other one a leading comma
 
 
-def _constant_members(table: pl.DataFrame, names: list[str]) -> tuple[list[str], str]:
-    """Columns holding one value in every row (feed.name, time.observation, ...), and their
-    members encoded once: encoding them per row would cost as much as the rest."""
-    same = [c for c in names if c != "extra" and (table.get_column(c) == table[0, c]).all()]
+def _constant_members(table: pl.DataFrame) -> tuple[list[str], str]:
+    """Columns holding one value on every row (feed.name, time.observation, ...), and their
+    members encoded once (``"name":value,...``): encoding them per row would cost as much
+    as the rest."""
+    same = [c for c in table.columns if c != EXTRA and is_constant(table.get_column(c))]
     if not same:
         return [], ""
     encoded = table.head(1).select(pl.struct(same).struct.json_encode()).item()
     return same, encoded[1:-1]
 
 
-def _jsonl_groups(batch: pl.DataFrame) -> list[pl.Series]:
-    """JSON objects (text), one per event, null fields left out, as a list of groups.
+def _members(table: pl.DataFrame, columns: list[str]) -> pl.Expr:
+    """``,"name":value`` for each of ``columns`` not null in the row, in order, then ``}``.
 
-    Rows are grouped by which fields are null so that each group is encoded with exactly its
-    present fields (no per-row Python, no text surgery); groups come in order of first
-    appearance, rows keep their order within a group.
+    The row is encoded once behind a never-null anchor member ``"":0``, so that every
+    member starts with ``,"name":``; a null member is then exactly the text ``,"name":null``
+    followed by ``,`` or ``}``. Neither that text nor ``{"":0`` can occur inside an encoded
+    string value (a ``"`` there is always escaped as ``\\"``), so one regular-expression
+    replace removes the anchor and every null member.
     """
-    table = _public(batch)
-    if not table.width or not table.height:
-        return [pl.Series("line", ["{}"] * table.height, dtype=pl.String)]
-    counts = table.null_count().row(0)
-    always = [c for c, n in zip(table.columns, counts, strict=True) if n == 0]
-    sometimes = [c for c, n in zip(table.columns, counts, strict=True) if 0 < n < table.height]
-    same, constant = _constant_members(table, always)
-    always = [c for c in always if c not in same]
-    if not sometimes:
-        return [table.select(_encode(always, constant).alias("line")).to_series()]
-    pattern = pl.sum_horizontal(
-        pl.col(c).is_null().cast(pl.Int64) * (1 << i) for i, c in enumerate(sometimes)
-    )
-    groups = []
-    for (key,), group in table.group_by(pattern.alias("_nulls"), maintain_order=True):
-        present = {c for i, c in enumerate(sometimes) if not int(str(key)) >> i & 1}
-        columns = [c for c in table.columns if c in always or c in present]
-        groups.append(group.select(_encode(columns, constant).alias("line")).to_series())
-    return groups
+    anchor = pl.lit(0, dtype=pl.Int8).alias(_ANCHOR)
+    encoded = pl.struct(anchor, *columns).struct.json_encode()
+    nulls = [re.escape(_null_member(c)) for c in columns if table.get_column(c).null_count()]
+    pattern = re.escape('{"":0') + "".join(f"|,{member}" for member in nulls)
+    return encoded.str.replace_all(pattern, "")
+
+
+def _null_member(name: str) -> str:
+    """``"name":null`` exactly as the struct encoder writes a null field ``name``."""
+    encoded = pl.select(pl.struct(pl.lit(None, dtype=pl.Int8).alias(name)).struct.json_encode())
+    return str(encoded.item())[1:-1]
 
 
 def jsonl_lines(batch: pl.DataFrame) -> pl.Series:
-    """One JSON object (text) per event, null fields left out (see ``_jsonl_groups`` for the
-    order)."""
-    groups = _jsonl_groups(batch)
-    return pl.concat(groups) if len(groups) > 1 else groups[0]
+    """One JSON object (text) per event in batch order; null fields are left out and
+    ``extra`` (JSON object text) is nested as raw JSON (see the module docstring)."""
+    table = _public(batch)
+    present = [c for c in table.columns if table.get_column(c).null_count() < table.height]
+    if not present or not table.height:
+        return pl.Series("line", ["{}"] * table.height, dtype=pl.String)
+    same, constant = _constant_members(table.select(present))
+    varying = [c for c in present if c not in same and c != EXTRA]
+    pieces = [pl.lit("{" + constant)]
+    if EXTRA in present:
+        pieces.append(pl.concat_str([pl.lit(',"extra":'), pl.col(EXTRA)]))  # null: left out
+    pieces.append(_members(table, varying) if varying else pl.lit("}"))
+    line = pl.concat_str(pieces, ignore_nulls=True)
+    if not constant:
+        line = line.str.replace("{,", "{", literal=True)  # the first member's comma
+    return table.select(line.alias("line")).to_series()
 
 
 def write_jsonl(batch: pl.DataFrame, out: IO[bytes]) -> None:
     """Append ``batch`` to a binary stream as JSON Lines."""
-    for lines in _jsonl_groups(batch):
-        if lines.len():
-            # JSON text has no raw newline: an unquoted one-column CSV is exactly JSON Lines.
-            lines.to_frame().write_csv(out, include_header=False, quote_style="never")
+    if batch.height:
+        # JSON text has no raw newline: an unquoted one-column CSV is exactly JSON Lines.
+        lines = jsonl_lines(batch).to_frame()
+        lines.write_csv(out, include_header=False, quote_style="never")
 
 
 def write_csv(batch: pl.DataFrame, out: IO[bytes], *, header: bool = True) -> None:

@@ -59,7 +59,9 @@ class MemoryEventSink:
         """Keep the rows whose ``_hash`` is new (``batch`` must have ``_hash``, unique)."""
         if HASH not in batch.columns:
             raise ValueError("events need a _hash column (run the dedup expert first)")
-        fresh = batch.filter(~pl.col(HASH).is_in(self._hashes.implode()))
+        fresh = batch
+        if self._hashes.len():
+            fresh = batch.filter(~pl.col(HASH).is_in(self._hashes.implode()))
         if fresh.height:
             self._frames.append(fresh.with_columns(pl.lit(report_id).alias("_report")))
             self._hashes = pl.concat([self._hashes, fresh.get_column(HASH)])
