@@ -152,3 +152,40 @@ def test_asn_range(numbers: list[int | None]) -> None:
     kept = result.events.get_column("source.asn").to_list()
     assert all(1 <= n <= 4294967295 for n in kept)
     assert len(kept) == sum(1 for n in numbers if n is not None and 1 <= n <= 4294967295)
+
+
+def test_one_value_columns_are_normalized_or_rejected_on_every_row() -> None:
+    batch = pl.DataFrame(
+        {
+            "source.ip": ["192.0.2.1", "192.0.2.2", "192.0.2.3"],
+            "tlp": ["amber"] * 3,
+            "feed.url": ["hxxp://feed.example/x"] * 3,
+            "feed.name": [None, None, None],
+        }
+    )
+    events = validate(batch).events
+    assert events["tlp"].to_list() == ["TLP:AMBER"] * 3
+    assert events["feed.url"].to_list() == ["http://feed.example/x"] * 3
+    assert events["feed.name"].to_list() == [None] * 3
+    bad = validate(batch.with_columns(pl.lit("http://bad host/").alias("feed.url")))
+    assert bad.events.height == 0
+    assert [r.line for r in bad.rejects] == [1, 2, 3]
+    assert bad.rejects[0].reason == "feed.url: 'http://bad host/' is not a URL with a host"
+
+
+def test_large_batches_give_what_small_ones_give() -> None:
+    urls = ["http://a.example/x", "hxxp://b.example/", "http://bad host/", "ftp://c.example/"]
+    ips = ["192.0.2.1", " 192.0.2.2", "::FFFF:1.2.3.4", "999.1.1.1", None]
+    size = 60_000  # above the size at which columns are normalized in threads
+    batch = pl.DataFrame(
+        {
+            "source.url": [urls[i % 4] for i in range(size)],
+            "source.ip": [ips[i % 5] for i in range(size)],
+            "source.fqdn": [None if i % 3 else "WWW.Example.PK." for i in range(size)],
+            "_line": range(1, size + 1),
+        }
+    )
+    large = validate(batch)
+    parts = [validate(batch.slice(i, 1_000)) for i in range(0, size, 1_000)]
+    assert large.events.equals(pl.concat([p.events for p in parts]))
+    assert large.rejects == [r for p in parts for r in p.rejects]

@@ -3,12 +3,15 @@
 Scalar helpers wrap :mod:`ipaddress` with messages a person can act on. The vectorized part turns
 a polars String column of addresses into sortable keys (IPv4 as ``UInt32`` computed by polars
 expressions; IPv6 as 16-byte big-endian ``numpy`` ``S16`` keys, the only rows that go through
-:mod:`ipaddress`) and looks them up in :class:`IntervalTable` s with ``numpy.searchsorted``.
+:mod:`ipaddress`) and looks them up in :class:`IntervalTable` s with ``numpy.searchsorted``
+(IPv4 keys sorted once per column and shared by every lookup: a sorted search walks the table
+in order, which is several times faster than random probes).
 References: RFC 4291 (IPv6 text forms, IPv4-mapped ``::ffff:0:0/96``), RFC 5396 (AS number text).
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import threading
 from collections import OrderedDict
@@ -149,6 +152,18 @@ class IPKeys:
     def __len__(self) -> int:
         return len(self.v4)
 
+    @functools.cached_property
+    def v4_order(self) -> npt.NDArray[np.intp]:
+        """Rows of the IPv4 keys, by key: searching sorted keys is several times faster
+        (the table is walked in order), and every lookup of these keys shares the sort."""
+        rows = np.flatnonzero(self.is_v4)
+        return rows[np.argsort(self.v4[rows])]
+
+    @functools.cached_property
+    def v4_sorted(self) -> npt.NDArray[np.uint32]:
+        """The IPv4 keys in ascending order (``v4[v4_order]``)."""
+        return self.v4[self.v4_order]
+
 
 _CACHE_SIZE = 4
 _cache: OrderedDict[tuple[int, ...], IPKeys] = OrderedDict()
@@ -177,30 +192,44 @@ def ip_keys(column: pl.Series) -> IPKeys:
 
 def _fingerprint(column: pl.Series) -> tuple[int, ...]:
     weights = np.arange(1, len(column) + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    sums = (int((column.hash(seed=seed).to_numpy() * weights).sum()) for seed in (11, 29))
+    seeds = (11, 29)
+    hashes = (
+        column.to_frame()
+        .lazy()
+        .select(  # one query: the hashes are computed in parallel
+            pl.first().hash(seed=seed).alias(str(seed)) for seed in seeds
+        )
+    )
+    frame = hashes.collect()
+    sums = (int((frame.get_column(str(s)).to_numpy() * weights).sum()) for s in seeds)
     return (len(column), column.null_count(), *sums)
 
 
 def _ip_keys(column: pl.Series) -> IPKeys:
-    frame = column.cast(pl.String).rename("ip").to_frame()
-    quad = frame.select(pl.col("ip").str.contains(IPV4_PATTERN).fill_null(False)).to_series()
-    dotted = frame.filter(quad)  # split only the rows that are dotted quads
-    is_v4 = quad.to_numpy().copy()
+    text = column.cast(pl.String)
+    present = text.is_not_null()
+    candidates = present.arg_true().to_numpy() if text.has_nulls() else np.arange(len(text))
+    texts = text.gather(candidates) if text.has_nulls() else text
+    is_quad = pl.first().str.contains(IPV4_PATTERN).fill_null(False)
+    quad = texts.to_frame().lazy().select(is_quad).collect().to_series().to_numpy()
+    is_v4 = np.zeros(len(column), dtype=np.bool_)
+    is_v4[candidates[quad]] = True
     keys4 = np.zeros(len(column), dtype=np.uint32)
-    keys4[is_v4] = dotted.select(_dotted_quad_key(pl.col("ip"))).to_series().to_numpy()
-    maybe6 = frame.select(pl.col("ip").str.contains(":", literal=True).fill_null(False))
-    candidates = np.flatnonzero(maybe6.to_series().to_numpy() & ~is_v4)
+    if quad.any():
+        keys4[is_v4] = _dotted_quad_keys(texts.filter(pl.Series(quad)))
+    others = texts.filter(pl.Series(~quad))
+    maybe6 = others.str.contains(":", literal=True).fill_null(False).to_numpy()
     rows6: list[int] = []
     ints6: list[int] = []
     parsed: dict[str, IPAddress | None] = {}
-    texts = column.gather(candidates).to_list() if candidates.size else []
-    for row, text in zip(candidates.tolist(), texts, strict=True):
-        if text not in parsed:
+    rows = candidates[~quad][maybe6].tolist()
+    for row, value in zip(rows, others.filter(pl.Series(maybe6)).to_list(), strict=True):
+        if value not in parsed:
             try:
-                parsed[text] = unmap(parse_ip(text))
+                parsed[value] = unmap(parse_ip(value))
             except ValueError:
-                parsed[text] = None
-        address = parsed[text]
+                parsed[value] = None
+        address = parsed[value]
         if isinstance(address, ipaddress.IPv4Address):
             keys4[row] = int(address)
             is_v4[row] = True
@@ -208,6 +237,14 @@ def _ip_keys(column: pl.Series) -> IPKeys:
             rows6.append(row)
             ints6.append(int(address))
     return IPKeys(keys4, is_v4, np.asarray(rows6, dtype=np.intp), ipv6_bytes(ints6))
+
+
+def _dotted_quad_keys(quads: pl.Series) -> npt.NDArray[np.uint32]:
+    """Keys of a String Series holding only dotted quads (split once, octets cast at once)."""
+    flat = quads.rename("ip").to_frame().lazy().select(pl.col("ip").str.split(".").explode())
+    octets = flat.select(pl.col("ip").cast(pl.UInt32)).collect().to_series().to_numpy()
+    a, b, c, d = octets.reshape(-1, 4).T
+    return (a << 24) | (b << 16) | (c << 8) | d
 
 
 @dataclass(frozen=True)
@@ -298,8 +335,8 @@ class IPIntervals:
 
     def lookup(self, keys: IPKeys) -> npt.NDArray[np.int32]:
         """One value per row of ``keys`` (``int32``), ``-1`` where no interval holds it."""
-        out = self.v4.lookup(keys.v4)
-        out[~keys.is_v4] = -1
+        out = np.full(len(keys), -1, dtype=np.int32)
+        out[keys.v4_order] = self.v4.lookup(keys.v4_sorted)
         if len(keys.v6_rows):
             out[keys.v6_rows] = self.v6.lookup(keys.v6)
         return out

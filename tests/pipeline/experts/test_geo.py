@@ -10,7 +10,10 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from natcert.lib.network import ip_keys
 from natcert.pipeline.experts.geo import (
     GeoExpert,
     Geoip2fastSource,
@@ -192,3 +195,25 @@ def test_layer_from_nested_networks_most_specific_wins() -> None:
     source = type("Fixed", (), {"name": "fixed", "layers": lambda self: [layer]})()
     out = GeoExpert([source]).process(_batch(**{"source.ip": ["10.1.2.3", "10.2.0.0", "11.0.0.0"]}))
     assert out["source.geolocation.cc"].to_list() == ["BB", "AA", None]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(8, 32), st.sampled_from("ABC"))),
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(8, 32), st.sampled_from("XYZ"))),
+    st.lists(st.integers(0, 2**32 - 1), min_size=1, max_size=40),
+)
+def test_one_merged_search_answers_like_each_layer(
+    cc: list[tuple[int, int, str]], names: list[tuple[int, int, str]], probes: list[int]
+) -> None:
+    def layer(field: Any, rows: list[tuple[int, int, str]]) -> GeoLayer:
+        nets = [(ipaddress.IPv4Network((a, n), strict=False), v) for a, n, v in rows]
+        return GeoLayer.from_networks(field, nets)
+
+    layers = [layer("cc", cc), layer("as_name", names)]
+    source = type("Fixed", (), {"name": "fixed", "layers": lambda self: layers})()
+    texts = [str(ipaddress.IPv4Address(p)) for p in probes] + ["2001:db8::1", "x", None]
+    out = GeoExpert([source]).process(_batch(**{"source.ip": texts}))
+    keys = ip_keys(pl.Series(texts, dtype=pl.String))
+    assert out["source.geolocation.cc"].to_list() == layers[0].lookup(keys).to_list()
+    assert out["source.as_name"].to_list() == layers[1].lookup(keys).to_list()

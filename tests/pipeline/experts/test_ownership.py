@@ -313,3 +313,21 @@ def test_domain_suffix_agrees_with_naive(
     for value, organisation in zip(values, expected, strict=True):
         match = index.resolve_one(value)
         assert (match.organisation if match else None) == organisation
+
+
+def test_hosts_are_read_only_where_the_address_does_not_place_the_row(
+    index: OwnershipIndex,
+) -> None:
+    batch = pl.DataFrame(
+        {
+            "source.ip": ["39.32.1.5", "8.8.8.8", None, None],
+            "source.fqdn": [None, None, None, "x.gov.pk"],
+            "source.url": [
+                "http://not-a-registered-host.example/",
+                "http://www.example.gov.pk/x",  # address unowned: the URL's host decides
+                "http://39.32.0.9/i",  # no address column value: the URL's host is one
+                "http://39.32.0.9/i",  # the FQDN comes before the URL
+            ],
+        }
+    )
+    assert index.annotate(batch)[ORGANISATION].to_list() == ["bravo", "alpha", "alpha", "bravo"]

@@ -3,7 +3,9 @@
 
 A :class:`GeoSource` supplies :class:`GeoLayer` s, each a set of disjoint address intervals
 with one value per interval for one field; the expert turns a column of addresses into keys
-once (:func:`natcert.lib.network.ip_keys`) and answers every layer with ``numpy.searchsorted``.
+once (:func:`natcert.lib.network.ip_keys`) and answers every layer with ``numpy.searchsorted``;
+the IPv4 tables of the layers asked together are cut into one table first, so one search
+answers them all.
 
 Sources:
 
@@ -52,6 +54,7 @@ DTYPES: dict[Field, type[pl.DataType]] = {"asn": pl.Int64, "as_name": pl.String,
 IPV4_END = 2**32
 _PRIVATE_COUNTRY_IDS = 16  # geoip2fast: country ids below 16 are reserved/private ranges
 _UNKNOWN_AS_NAMES = {"<unknown>", "IANA.ORG"}
+_MERGED_KEPT = 16  # merged tables a GeoExpert keeps (one per set of layers asked together)
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,17 @@ class GeoLayer:
 
     def lookup(self, keys: IPKeys) -> pl.Series:
         """The value for every row of ``keys`` (null where no interval holds it)."""
-        found = self.intervals.lookup(keys)
+        return self.labels_at(self.intervals.lookup(keys))
+
+    def labels_at(self, found: npt.NDArray[np.int32]) -> pl.Series:
+        """``labels`` at the positions ``found`` (null where ``-1``)."""
+        return pl.select(self.labels_expr(found)).to_series()
+
+    def labels_expr(self, found: npt.NDArray[np.int32]) -> pl.Expr:
+        """An expression for :meth:`labels_at` (so several run side by side in one query)."""
         index = np.where(found < 0, len(self.labels), found).astype(np.uint32)
         padded = self.labels.extend_constant(None, 1)
-        return padded.gather(pl.Series(index))
+        return pl.lit(padded).gather(pl.lit(pl.Series(index)))
 
     @classmethod
     def from_networks(cls, field: Field, rows: Iterable[tuple[IPNetwork, object]]) -> GeoLayer:
@@ -77,6 +87,54 @@ class GeoLayer:
         pairs = [(net, positions.setdefault(value, len(positions))) for net, value in rows]
         labels = pl.Series(list(positions), dtype=DTYPES[field])
         return cls(field, IPIntervals.from_prefixes(pairs), labels)
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """The IPv4 tables of several layers cut into one, so one search answers them all:
+    ``table`` maps an address to a row of ``positions`` (one column per layer, ``-1`` where
+    that layer has no interval). IPv6 is rare in feeds; each layer searches its own table."""
+
+    layers: tuple[GeoLayer, ...]
+    table: IntervalTable
+    positions: npt.NDArray[np.int32]
+
+    @classmethod
+    def build(cls, layers: Sequence[GeoLayer]) -> _Merged:
+        """Cut the layers' IPv4 tables (at least one) at every interval boundary; keep the
+        pieces some layer covers and join touching pieces with the same positions."""
+        tables = [layer.intervals.v4 for layer in layers]
+        bounds = [t.starts.astype(np.uint64) for t in tables]
+        bounds += [t.ends.astype(np.uint64) + np.uint64(1) for t in tables]
+        cuts = np.unique(np.concatenate(bounds))
+        cuts = cuts[cuts < IPV4_END]
+        ends = np.append(cuts[1:] - np.uint64(1), np.uint64(IPV4_END - 1))[: len(cuts)]
+        starts = cuts.astype(np.uint32)
+        positions = np.stack([t.lookup(starts) for t in tables], axis=1).reshape(-1, len(tables))
+        keep = np.asarray((positions >= 0).any(axis=1), dtype=np.bool_)
+        starts, ends, positions = starts[keep], ends[keep], positions[keep]
+        touching = starts[1:] == ends[:-1] + np.uint64(1)
+        same = np.asarray(touching & (positions[1:] == positions[:-1]).all(axis=1), np.bool_)
+        first = np.concatenate([[True], ~same])[: len(starts)]
+        last = np.concatenate([~same, [True]])[: len(starts)]
+        segments = np.arange(int(first.sum()), dtype=np.int32)
+        table = IntervalTable(starts[first], ends[last].astype(np.uint32), segments)
+        return cls(tuple(layers), table, positions[first])
+
+    def lookup(self, keys: IPKeys) -> list[npt.NDArray[np.int32]]:
+        """Per layer, the position in its labels of every row of ``keys`` (``-1``: none)."""
+        segment = self.table.lookup(keys.v4_sorted)
+        hit = segment >= 0
+        found = []
+        for column, layer in enumerate(self.layers):
+            out = np.full(len(keys), -1, dtype=np.int32)
+            if hit.any():
+                at = self.positions[np.maximum(segment, 0), column]
+                out[keys.v4_order] = np.where(hit, at, -1)
+            if len(keys.v6_rows):
+                out[keys.v6_rows] = layer.intervals.v6.lookup(keys.v6)
+            found.append(out)
+        return found
 
 
 class GeoSource(Protocol):
@@ -179,6 +237,7 @@ class GeoExpert:
     def __init__(self, sources: Sequence[GeoSource] | None = None, *, overwrite: bool = False):
         self.sources = list(sources) if sources is not None else [Geoip2fastSource()]
         self.overwrite = overwrite
+        self._merged: dict[tuple[int, ...], _Merged] = {}
 
     def process(self, batch: pl.DataFrame) -> pl.DataFrame:
         for side in ("source", "destination"):
@@ -191,19 +250,34 @@ class GeoExpert:
         layers = [x for s in self.sources for x in s.layers() if x.field in wanted]
         if not layers:
             return batch
-        keys = ip_keys(batch.get_column(f"{side}.ip"))
+        positions = self._merge(layers).lookup(ip_keys(batch.get_column(f"{side}.ip")))
         columns = []
         for field in wanted:
-            found = [layer.lookup(keys) for layer in layers if layer.field == field]
+            found = [
+                layer.labels_expr(at)
+                for layer, at in zip(layers, positions, strict=True)
+                if layer.field == field
+            ]
             if not found:
                 continue
             name = f"{side}.{COLUMNS[field]}"
-            new = pl.coalesce([pl.lit(s) for s in found])
+            new = found[0] if len(found) == 1 else pl.coalesce(found)
             if name in batch.columns:
                 old = pl.col(name).cast(DTYPES[field], strict=False)
                 new = pl.coalesce([new, old] if self.overwrite else [old, new])
             columns.append(new.cast(DTYPES[field]).alias(name))
-        return batch.with_columns(columns)
+        return batch.lazy().with_columns(columns).collect()
+
+    def _merge(self, layers: list[GeoLayer]) -> _Merged:
+        """The layers' merged table, built on first use (the sources' layers are loaded once,
+        so their identities key the cache; the entry holds them, keeping the ids valid)."""
+        key = tuple(id(layer) for layer in layers)
+        merged = self._merged.get(key)
+        if merged is None:
+            if len(self._merged) >= _MERGED_KEPT:
+                self._merged.clear()
+            merged = self._merged[key] = _Merged.build(layers)
+        return merged
 
     @staticmethod
     def _missing(batch: pl.DataFrame, side: str, field: Field) -> bool:

@@ -241,23 +241,34 @@ class OwnershipIndex:
     # -- whole batches -------------------------------------------------------------------------
 
     def owner_ids(self, batch: pl.DataFrame) -> npt.NDArray[np.int32]:
-        """Index into :attr:`owners` for every row (``int32``, ``-1`` where nothing matches)."""
+        """Index into :attr:`owners` for every row (``int32``, ``-1`` where nothing matches).
+
+        Host names (``source.fqdn``, else the host of ``source.url``) are read only for the
+        rows that their address does not already place.
+        """
         ids = np.full(batch.height, -1, dtype=np.int32)
-        hosts = _raw_hosts(batch) if (self._domains or self._prefixes) else None
+        ips = _column(batch, "source.ip")
         if self._prefixes:
-            ips = _column(batch, "source.ip")
             ids = self._intervals.lookup(ip_keys(ips))
-            if hosts is not None:  # a URL or FQDN written as an address
-                rows = np.flatnonzero(ips.is_null().to_numpy() & hosts.is_not_null().to_numpy())
-                if rows.size:
-                    ids[rows] = self._intervals.lookup(ip_keys(hosts.gather(rows)))
+        rows = np.flatnonzero(ids < 0)
+        hosts = _raw_hosts(batch, rows) if (self._domains or self._prefixes) else None
+        if self._prefixes and hosts is not None:  # a URL or FQDN written as an address
+            named = hosts.is_not_null().to_numpy()
+            if rows.size < batch.height:
+                named &= ips.gather(rows).is_null().to_numpy()
+            else:
+                named &= ips.is_null().to_numpy()
+            if named.any():
+                named &= _maybe_address(hosts)
+            if named.any():
+                ids[rows[named]] = self._intervals.lookup(ip_keys(hosts.filter(named)))
         if self._asns and "source.asn" in batch.columns:
             asn = batch.get_column("source.asn").cast(pl.Int64, strict=False).fill_null(-1)
             ids = np.where(ids < 0, self._lookup_asn(asn.to_numpy()), ids).astype(np.int32)
         if self._domains and hosts is not None:
-            rows = np.flatnonzero((ids < 0) & hosts.is_not_null().to_numpy())
-            if rows.size:
-                ids[rows] = self._lookup_hosts(hosts.gather(rows))
+            open_ = (ids[rows] < 0) & hosts.is_not_null().to_numpy()
+            if open_.any():
+                ids[rows[open_]] = self._lookup_hosts(hosts.filter(open_))
         return ids
 
     def _lookup_hosts(self, hosts: pl.Series) -> npt.NDArray[np.int32]:
@@ -277,14 +288,14 @@ class OwnershipIndex:
         ``source.ip``, then ``source.asn``, then ``source.fqdn`` or the host of ``source.url``.
         Rows that match nothing keep the values they had (null if the columns were absent)."""
         ids = self.owner_ids(batch)
-        index = pl.Series(np.where(ids < 0, len(self.owners), ids).astype(np.uint32))
+        index = pl.lit(pl.Series(np.where(ids < 0, len(self.owners), ids).astype(np.uint32)))
         columns = []
         for name, labels in self._columns.items():
-            found = labels.gather(index).alias(name)
+            found = pl.lit(labels).gather(index)
             if name in batch.columns:
-                found = pl.select(pl.coalesce(pl.lit(found), batch.get_column(name))).to_series()
+                found = pl.coalesce(found, pl.col(name))
             columns.append(found.alias(name))
-        return batch.with_columns(columns)
+        return batch.lazy().with_columns(columns).collect()  # the lazy query runs them in parallel
 
 
 class OwnershipExpert:
@@ -322,10 +333,29 @@ def _column(batch: pl.DataFrame, name: str) -> pl.Series:
     return pl.Series(name, [None] * batch.height, dtype=pl.String)
 
 
-def _raw_hosts(batch: pl.DataFrame) -> pl.Series | None:
-    """Host per row as written: ``source.fqdn``, else the host of ``source.url``."""
-    hosts = _column(batch, "source.fqdn") if "source.fqdn" in batch.columns else None
-    if "source.url" in batch.columns:
-        from_url = url_hosts(batch.get_column("source.url"))
-        hosts = from_url if hosts is None else hosts.fill_null(from_url)
-    return hosts
+def _maybe_address(hosts: pl.Series) -> npt.NDArray[np.bool_]:
+    """Hosts that ``ip_keys`` could read as an address (a dotted quad starts with a digit, an
+    IPv6 address has a colon); the others are not worth converting."""
+    query = hosts.to_frame().lazy().select(pl.first().str.contains(r"^[0-9]|:").fill_null(False))
+    return query.collect().to_series().to_numpy()
+
+
+def _raw_hosts(batch: pl.DataFrame, rows: npt.NDArray[np.intp]) -> pl.Series | None:
+    """Host of each of ``rows`` as written: ``source.fqdn``, else the host of ``source.url``
+    (URLs are cut only where the FQDN is missing)."""
+
+    def take(name: str, at: npt.NDArray[np.intp]) -> pl.Series:
+        column = _column(batch, name)
+        return column if at.size == batch.height else column.gather(at)
+
+    hosts = take("source.fqdn", rows) if "source.fqdn" in batch.columns else None
+    if "source.url" not in batch.columns:
+        return hosts
+    if hosts is None:
+        return url_hosts(take("source.url", rows))
+    missing = hosts.is_null().to_numpy()
+    if not missing.any():
+        return hosts
+    where = np.flatnonzero(missing)
+    from_url = pl.repeat(None, hosts.len(), dtype=pl.String, eager=True)
+    return hosts.fill_null(from_url.scatter(where, url_hosts(take("source.url", rows[where]))))

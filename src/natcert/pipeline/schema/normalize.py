@@ -29,6 +29,8 @@ IPV4_NETWORK = rf"^({_OCTET})\.({_OCTET})\.({_OCTET})\.({_OCTET})(?:/(3[0-2]|[12
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
 FQDN = rf"^(?:{_LABEL}\.)*{_LABEL}$"
 URL_START = r"^https?://[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[0-9]{1,5})?(?:[/?#]|$)"
+URL_CANONICAL = rf"{URL_START.removesuffix('(?:[/?#]|$)')}(?:[/?#][^\x00-\x1f\x7f]*)?$"
+"""``URL_START`` and no control character anywhere, as one pattern (one pass per row)."""
 _FQDN_RE = re.compile(FQDN)
 _IPV4_RE = re.compile(IPV4)
 _SCHEMELESS = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::[0-9]{1,5})?(?:[/?#]|$)")
@@ -48,6 +50,7 @@ class Outcome:
 
 
 Slow = Callable[[Any], Any]
+Maybe = pl.Series | Callable[[pl.Series], pl.Series]
 
 
 def _text(column: pl.Series) -> pl.Series:
@@ -62,17 +65,21 @@ def resolve(
     fast: pl.Series,
     slow: Slow,
     problem: str,
-    maybe: pl.Series | None = None,
+    maybe: Maybe | None = None,
 ) -> Outcome:
     """``fast`` where ``ok``; elsewhere ``slow(value)`` computed once per distinct value.
 
     ``maybe``: if given, only those rows may go to ``slow``; other rows not ``ok`` are
-    invalid without further ado (keeps garbage columns off the Python path).
+    invalid without further ado (keeps garbage columns off the Python path). Either a Boolean
+    Series of every row or a function giving it for the rows that are neither ok nor null
+    (only called when there are such rows).
     """
     ok = ok.fill_null(False)
     pending_rows = ~ok & column.is_not_null()
     hopeless = None
-    if maybe is not None:
+    if maybe is not None and pending_rows.any():
+        if callable(maybe):
+            maybe = _on_rows(pending_rows, maybe(column.filter(pending_rows)))
         hopeless = pending_rows & ~maybe.fill_null(False)
         pending_rows = pending_rows & maybe.fill_null(False)
         hopeless = hopeless if hopeless.any() else None
@@ -94,6 +101,30 @@ def resolve(
     if hopeless is not None:
         bad = hopeless if bad is None else bad | hopeless
     return Outcome(fast.zip_with(ok, fallback).alias(column.name), bad, problem)
+
+
+def _matches(column: pl.Series, pattern: str) -> pl.Series:
+    """``column.str.contains(pattern)``, except that null rows give false, not null.
+
+    The search runs as a lazy query, which polars spreads over its threads (an eager Series
+    method uses one). A regex search costs about as much on a null slot as on a value, so a
+    column that is mostly null is searched on its values only.
+    """
+    if column.null_count() * 2 <= column.len():
+        return _contains(column, pattern).fill_null(False)
+    present = column.is_not_null()
+    return _on_rows(present, _contains(column.filter(present), pattern))
+
+
+def _contains(column: pl.Series, pattern: str) -> pl.Series:
+    query = column.to_frame().lazy().select(pl.first().str.contains(pattern))
+    return query.collect().to_series()
+
+
+def _on_rows(rows: pl.Series, values: pl.Series) -> pl.Series:
+    """A Boolean Series as long as ``rows``: ``values`` (one per true row) there, else false."""
+    blank = pl.repeat(False, rows.len(), dtype=pl.Boolean, eager=True).alias(rows.name)
+    return blank.scatter(rows.arg_true(), values)
 
 
 def _nulls(like: pl.Series) -> pl.Series:
@@ -119,8 +150,8 @@ def ip_address(column: pl.Series) -> Outcome:
     """IPv4 dotted quad (no leading zeros) or IPv6 in compressed form; only IPv6 and padded
     values go through ``ipaddress``."""
     column = _text(column)
-    ok = column.str.contains(IPV4)
-    return resolve(column, ok, column, _ip, "is not an IP address", _v6_or_padded(column))
+    ok = _matches(column, IPV4)
+    return resolve(column, ok, column, _ip, "is not an IP address", _v6_or_padded)
 
 
 def _network(value: Any) -> str | None:
@@ -145,10 +176,10 @@ def ip_network(column: pl.Series) -> Outcome:
     """CIDR, host bits cleared (``10.1.2.3/8`` → ``10.0.0.0/8``); a bare address is a /32
     or /128."""
     column = _text(column)
-    ok = column.str.contains(IPV4_NETWORK)
+    ok = _matches(column, IPV4_NETWORK)
     fast = _ipv4_network(column) if ok.any() else column
     problem = "is not an IP network (CIDR)"
-    return resolve(column, ok, fast, _network, problem, _v6_or_padded(column))
+    return resolve(column, ok, fast, _network, problem, _v6_or_padded)
 
 
 def _integer_in(low: int, high: int, *, as_prefix: bool = False) -> Slow:
@@ -206,7 +237,7 @@ def _fqdn(value: Any) -> str | None:
 def fqdn(column: pl.Series) -> Outcome:
     """Host name: lower case, final dot removed, IDNA A-label form; IP literals refused."""
     column = _text(column)
-    ok = column.str.contains(FQDN) & ~column.str.contains(IPV4) & (column.str.len_bytes() <= 253)
+    ok = _matches(column, FQDN) & ~_matches(column, IPV4) & (column.str.len_bytes() <= 253)
     return resolve(column, ok, column, _fqdn, "is not a domain name")
 
 
@@ -229,7 +260,7 @@ def url(column: pl.Series) -> Outcome:
     """Absolute URL with a scheme and a host. ``hxxp`` is re-armed to ``http`` and a URL
     without a scheme (``example.com/x``) gets ``http://``, as IntelMQ does."""
     column = _text(column)
-    ok = column.str.contains(URL_START) & ~column.str.contains(r"[\x00-\x1f\x7f]")
+    ok = _matches(column, URL_CANONICAL)
     return resolve(column, ok, column, _url, "is not a URL with a host")
 
 
@@ -312,7 +343,7 @@ def accuracy(column: pl.Series) -> Outcome:
 def _text_rule(pattern: str, convert: Callable[[str], str], problem: str) -> Callable[..., Outcome]:
     def normalize(column: pl.Series) -> Outcome:
         column = _text(column)
-        ok = ~column.str.contains(pattern) & (column != "")
+        ok = ~_matches(column, pattern) & (column != "")
 
         def slow(value: Any) -> str | None:
             text = _stripped(value)
@@ -333,7 +364,7 @@ def _country(text: str) -> str:
 def country_code(column: pl.Series) -> Outcome:
     """ISO 3166-1 alpha-2 code, upper case."""
     column = _text(column)
-    ok = column.str.contains(r"^[A-Z0-9]{2}$")
+    ok = _matches(column, r"^[A-Z0-9]{2}$")
     slow = lambda v: _convert_blank(v, _country)  # noqa: E731
     return resolve(column, ok, column, slow, "is not a two-letter country code")
 

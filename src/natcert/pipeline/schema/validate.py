@@ -16,17 +16,19 @@ Rules (the contract is in ``docs/contracts.md``):
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
 
 from natcert.pipeline.report import LINE, ParsedBatch, Reject
-from natcert.pipeline.schema.catalogue import FIELDS, INDICATORS, is_internal
-from natcert.pipeline.schema.normalize import NORMALIZERS
+from natcert.pipeline.schema.catalogue import FIELDS, INDICATORS, Field, is_internal
+from natcert.pipeline.schema.normalize import NORMALIZERS, Outcome
 
 REASON = "__reason"
 NO_INDICATOR = "no indicator: the row has no source or destination ip, network, asn, fqdn or url"
 _SHOWN = 80  # characters of a bad value quoted in a reason
+_PARALLEL_ROWS = 50_000  # batches this large normalize their columns in threads
 
 
 @dataclass(frozen=True)
@@ -36,20 +38,54 @@ class _Checked:
 
 
 def _check_fields(batch: pl.DataFrame) -> _Checked:
+    """Normalize every catalogue column; large batches use a few threads (polars releases
+    the GIL while it works, so columns are normalized side by side)."""
+    fields = [FIELDS[name] for name in batch.columns if name in FIELDS]
+    columns = [batch.get_column(field.name) for field in fields]
+    if batch.height >= _PARALLEL_ROWS and len(fields) > 1:
+        # URL columns (the slowest) first, so that no thread is left with one at the end
+        order = sorted(range(len(fields)), key=lambda i: fields[i].type != "URL")
+        with ThreadPoolExecutor(max_workers=pl.thread_pool_size()) as pool:
+            done = pool.map(_normalize, [fields[i] for i in order], [columns[i] for i in order])
+            by_position = dict(zip(order, done, strict=True))
+        outcomes = [by_position[i] for i in range(len(fields))]
+    else:
+        outcomes = [_normalize(f, column) for f, column in zip(fields, columns, strict=True)]
     values: list[pl.Series] = []
     invalid: dict[str, tuple[pl.Series, str]] = {}
-    for name in batch.columns:
-        field = FIELDS.get(name)
-        if field is None:
-            continue
-        column = batch.get_column(name)
-        if column.dtype in (pl.Categorical, pl.Null) or isinstance(column.dtype, pl.Enum):
-            column = column.cast(pl.String)
-        outcome = NORMALIZERS[field.type](column)
-        values.append(outcome.value.cast(field.dtype).alias(name))
+    for field, outcome in zip(fields, outcomes, strict=True):
+        values.append(outcome.value.cast(field.dtype).alias(field.name))
         if outcome.invalid is not None and not field.lenient:
-            invalid[name] = (outcome.invalid, outcome.problem)
+            invalid[field.name] = (outcome.invalid, outcome.problem)
     return _Checked(values, invalid)
+
+
+def _normalize(field: Field, column: pl.Series) -> Outcome:
+    """``NORMALIZERS[field.type](column)``; normalizers work row by row, so a text column
+    holding one value (``feed.*``, ``tlp`` and the like) is normalized on its first row only
+    (and kept as it is when that row was already in canonical form)."""
+    if column.dtype in (pl.Categorical, pl.Null) or isinstance(column.dtype, pl.Enum):
+        column = column.cast(pl.String)
+    normalizer = NORMALIZERS[field.type]
+    if not _constant(column):
+        return normalizer(column)
+    one = normalizer(column.head(1))
+    if one.invalid is None and one.value.dtype == column.dtype and one.value.equals(column[:1]):
+        return Outcome(column, None, one.problem)
+    size = column.len()
+    invalid = None if one.invalid is None else one.invalid.new_from_index(0, size)
+    return Outcome(one.value.new_from_index(0, size).alias(column.name), invalid, one.problem)
+
+
+def _constant(column: pl.Series) -> bool:
+    """Whether ``column`` is text of two rows or more that are all equal (or all null)."""
+    size = column.len()
+    if column.dtype != pl.String or size < 2 or column[0] != column[-1]:
+        return False
+    nulls = column.null_count()
+    if nulls:
+        return nulls == size
+    return column[size // 2] == column[0] and bool((column == column[0]).all())
 
 
 def _extra_expr(batch: pl.DataFrame, unknown: list[str]) -> pl.Expr:
