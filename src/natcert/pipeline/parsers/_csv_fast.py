@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-import numpy as np
 import polars as pl
 
 from natcert.pipeline.report import LINE, Reject
@@ -165,7 +164,7 @@ def report_lines(data: bytes) -> pl.Series | None:
 
 
 def _quote_count(data: bytes) -> int:
-    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord('"')))
+    return data.count(b'"')
 
 
 def read_quoted_csv(
