@@ -14,12 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from natcert.pipeline.parsers import _common
+from natcert.pipeline.parsers import _addresses, _common
 from natcert.pipeline.parsers._common import (
     add_url_host,
     extra_column,
     is_fqdn,
     is_ipv4,
+    is_url,
     lines_frame,
     normalize_ip,
     normalize_network,
@@ -187,6 +188,49 @@ def test_url_hosts() -> None:
         (None, None, None),
         (None, None, None),
     ]
+
+
+def test_url_hosts_mix_fast_and_exact_rows() -> None:
+    urls = [
+        "http://a.example:81/",
+        "http://u@b.example:82/",
+        "http://bü.example:8080/x",
+        "https://[::1]:83/",
+        "HTTPS://1.2.3.4",
+        None,
+    ]
+    frame = pl.DataFrame({"u": urls, "n": range(6)}, schema={"u": pl.String, "n": pl.Int64})
+    found = add_url_host(frame, "u", "s")
+    assert found.columns == ["u", "n", "s.fqdn", "s.ip", "s.port"]
+    assert found.drop("u", "n").rows() == [
+        ("a.example", None, 81),
+        ("b.example", None, 82),
+        (None, None, None),  # a non-ASCII authority takes the exact path
+        (None, "::1", 83),
+        (None, "1.2.3.4", 443),
+        (None, None, None),
+    ]
+
+
+URL_TEXT = st.text(alphabet="aZ09.:/@[]?#\\ü-_ +", max_size=12)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["http", "HTTPS", "1x", "a+b.c", ""]), URL_TEXT)))
+def test_url_hosts_fast_path_agrees_with_exact_reader(parts: list[tuple[str, str]]) -> None:
+    urls = [f"{scheme}://{rest}" for scheme, rest in parts]
+    frame = pl.DataFrame({"u": urls}, schema={"u": pl.String})
+    exact = _addresses._url_hosts_exact(frame, "u", "s")
+    assert add_url_host(frame, "u", "s").drop("u").equals(exact)
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet="hH1+:/?# \t\n\u00a0\u2028xé", max_size=12)))
+def test_is_url_is_a_scheme_a_host_character_and_no_blank(texts: list[str]) -> None:
+    frame = pl.DataFrame({"u": texts}, schema={"u": pl.String})
+    u = pl.col("u")
+    expected = u.str.contains(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]") & ~u.str.contains(r"\s")
+    assert frame.select(is_url(u))["u"].to_list() == frame.select(expected)["u"].to_list()
 
 
 @SETTINGS

@@ -131,7 +131,15 @@ def _host_port(auth: pl.Series, bracketed: bool) -> tuple[pl.Expr, pl.Expr]:
 
 def is_url(expr: pl.Expr) -> pl.Expr:
     """True where ``expr`` looks like ``scheme://host...`` without blanks."""
-    return expr.str.contains(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]") & ~expr.str.contains(r"\s")
+    return expr.str.contains(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^/?#\s]\S*$")
+
+
+_URL_PARTS = (
+    r"^([A-Za-z][A-Za-z0-9+.\-]*)://([\x00-\x7f&&[^/?#\\:@\[]]*)"
+    r"(?::([\x00-\x7f&&[^/?#\\@\[]]*))?(?:[/?#\\]|$)"
+)
+"""``scheme://host[:port]`` of a URL whose authority is ASCII without ``@`` or ``[``: the
+common case, read in one pass. Other URLs go through :func:`_url_authority`."""
 
 
 def add_url_host(
@@ -144,19 +152,59 @@ def add_url_host(
     explicit one (null when out of range), else the scheme's default (http 80, https 443,
     ftp 21); Int64. Existing columns of those names are replaced.
     """
-    col = pl.col
-    parts = _url_authority(frame, url)
-    bracketed = bool(parts["auth"].str.contains("[", literal=True).any())
-    host, port = _host_port(parts["auth"], bracketed)
-    hosts = parts.lazy().select("scheme", host=host, port=port)
+    first, second = url_host_stages(url, prefix)
+    found = frame.lazy().with_columns(first).with_columns(second).collect()
+    return finish_url_host(found, url, prefix)
+
+
+_SLOW = "_url_slow"
+_PARTS = ("_url_scheme", "_url_host", "_url_port")
+
+
+def url_host_stages(url: str, prefix: str) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The columns of :func:`add_url_host` as two ``with_columns`` stages of a query, for
+    parsers that compute them alongside others; pass the result to :func:`finish_url_host`.
+
+    Most URLs are cut with one regular expression (:data:`_URL_PARTS`); the others (user
+    info, brackets, non-ASCII authority, no ``scheme://``) are flagged and redone there.
+    """
+    parts = pl.col(url).str.extract_groups(_URL_PARTS).struct
+    first = [parts.field(str(i + 1)).alias(name) for i, name in enumerate(_PARTS)]
+    slow = pl.col(url).is_not_null() & pl.col(_PARTS[0]).is_null()
+    return first, [*_host_columns(prefix, bracketed=False, parts=_PARTS), slow.alias(_SLOW)]
+
+
+def finish_url_host(frame: pl.DataFrame, url: str, prefix: str) -> pl.DataFrame:
+    """``frame`` after the stages of :func:`url_host_stages`: flagged rows redone, the
+    helper columns dropped."""
+    slow = frame[_SLOW]
+    frame = frame.drop(_SLOW, *_PARTS)
+    if slow.any():
+        rows = slow.arg_true()
+        other = _url_hosts_exact(frame.select(url).filter(slow), url, prefix)
+        frame = frame.with_columns(frame[name].scatter(rows, other[name]) for name in other.columns)
+    return frame
+
+
+def _host_columns(
+    prefix: str, bracketed: bool, parts: tuple[str, str, str] = ("scheme", "host", "port")
+) -> list[pl.Expr]:
+    """``<prefix>.fqdn``, ``.ip``, ``.port`` from the columns ``parts`` (scheme, host and
+    port as text, null when none); IPv6 literals are looked for only when ``bracketed``."""
+    names = dict(zip(("scheme", "host", "port"), parts, strict=True))
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(names[name])
+
     num = col("port").cast(pl.Int64, strict=False)
     name = col("host").str.to_lowercase().str.strip_suffix(".")
     v4, br = is_ipv4(col("host")), col("host").str.starts_with("[")
     v6 = pl.lit(None, dtype=pl.String)
     if bracketed:
         v6 = normalize_ip(col("host").str.strip_prefix("[").str.strip_suffix("]"))
-    default = col("scheme").replace_strict(_DEFAULT_PORTS, default=None, return_dtype=pl.Int64)
-    found = hosts.select(
+    scheme = col("scheme").str.to_lowercase()
+    default = scheme.replace_strict(_DEFAULT_PORTS, default=None, return_dtype=pl.Int64)
+    return [
         pl.when(~v4 & ~br & is_fqdn(name)).then(name).alias(f"{prefix}.fqdn"),
         pl.when(v4).then(col("host")).when(br).then(v6).alias(f"{prefix}.ip"),
         pl.when(col("port").str.len_chars() > 0)
@@ -164,5 +212,13 @@ def add_url_host(
         .otherwise(default)
         .cast(pl.Int64)
         .alias(f"{prefix}.port"),
-    ).collect()
-    return frame.with_columns(found)
+    ]
+
+
+def _url_hosts_exact(frame: pl.DataFrame, url: str, prefix: str) -> pl.DataFrame:
+    """The three columns of :func:`add_url_host` for any URLs, authority first."""
+    parts = _url_authority(frame, url)
+    bracketed = bool(parts["auth"].str.contains("[", literal=True).any())
+    host, port = _host_port(parts["auth"], bracketed)
+    hosts = parts.lazy().select("scheme", host=host, port=port)
+    return hosts.select(_host_columns(prefix, bracketed)).collect()

@@ -24,11 +24,13 @@ from natcert.pipeline.parsers._addresses import (
     FQDN_PATTERN,
     IPV4_PATTERN,
     add_url_host,
+    finish_url_host,
     is_fqdn,
     is_ipv4,
     is_url,
     normalize_ip,
     normalize_network,
+    url_host_stages,
 )
 from natcert.pipeline.parsers._csv_fast import (
     MIN_FAST_LINES,
@@ -479,15 +481,18 @@ def _json_objects(cells: pl.Series) -> pl.Series:
     null members (null when none is left), via polars' JSON encoder.
 
     A member left null is written ``"key":null`` by the encoder and then cut out with a
-    literal replace; a ``"`` inside a string value is always escaped, so the cut cannot
-    hit a value. Fields that have no null in the batch cost nothing.
+    literal replace, in the rows having a null only; a ``"`` inside a string value is always
+    escaped, so the cut cannot hit a value. Fields that have no null in the batch cost
+    nothing.
     """
     frame = cells.struct.unnest()
-    text = cells.struct.json_encode()
+    text = cells.struct.json_encode().alias("e")
     names = frame.columns
     nulls = [name for name in names if frame[name].null_count()]
     if not nulls:
-        return text.alias("e")
+        return text
+    rows = frame.select(pl.any_horizontal(pl.col(n).is_null() for n in nulls)).to_series()
+    rows = rows.arg_true()
     keys = [
         pl.select(pl.struct(pl.lit(None, pl.String).alias(n)).struct.json_encode()).item()
         for n in names
@@ -500,8 +505,9 @@ def _json_objects(cells: pl.Series) -> pl.Series:
     if names[-1] in nulls:
         expr = expr.str.replace("," + members[names[-1]] + "}", "}", literal=True)
         expr = expr.str.replace("{" + members[names[-1]] + "}", "{}", literal=True)
-    out = text.to_frame("e").select(expr).to_series()
-    return out.to_frame("e").select(pl.when(pl.col("e") != "{}").then(pl.col("e"))).to_series()
+    cut = text.gather(rows).to_frame().select(expr).to_series()
+    out = text.scatter(rows, cut)
+    return out.to_frame().select(pl.when(pl.col("e") != "{}").then(pl.col("e"))).to_series()
 
 
 def extra_column(columns: Mapping[str, str] | Sequence[str]) -> pl.Expr:
@@ -532,6 +538,7 @@ __all__ = [
     "as_text",
     "check_rows",
     "extra_column",
+    "finish_url_host",
     "is_fqdn",
     "is_ipv4",
     "is_url",
@@ -548,4 +555,5 @@ __all__ = [
     "shown",
     "split_csv",
     "take_rejects",
+    "url_host_stages",
 ]

@@ -27,6 +27,7 @@ from natcert.pipeline.parsers._common import (
     as_text,
     check_rows,
     extra_column,
+    finish_url_host,
     is_fqdn,
     is_url,
     lines_frame,
@@ -39,6 +40,7 @@ from natcert.pipeline.parsers._common import (
     records_frame,
     shown,
     split_csv,
+    url_host_stages,
 )
 from natcert.pipeline.parsers.base import Parser, register
 from natcert.pipeline.report import LINE, ParsedBatch, Reject, Report
@@ -107,6 +109,7 @@ def _urlhaus_events(frame: pl.DataFrame) -> ParsedBatch:
         (~is_url(pl.col("source.url")), pl.format("'{}' is not a URL", shown(pl.col("url")))),
         _bad_time("dateadded", "time.source"),
     ]
+    hosts, ports = url_host_stages("source.url", "source")
     # One query for everything per row, so polars runs the columns side by side.
     frame = (
         frame.lazy()
@@ -115,7 +118,10 @@ def _urlhaus_events(frame: pl.DataFrame) -> ParsedBatch:
             parse_time(pl.col("dateadded"), _ABUSECH_TIMES).alias("time.source"),
             extra_column(_URLHAUS_EXTRA),
         )
-        .with_columns(pl.any_horizontal(bad.fill_null(True) for bad, _ in checks).alias("_bad"))
+        .with_columns(*hosts)
+        .with_columns(
+            *ports, pl.any_horizontal(bad.fill_null(True) for bad, _ in checks).alias("_bad")
+        )
         .collect()
     )
     bad = frame["_bad"]
@@ -123,7 +129,7 @@ def _urlhaus_events(frame: pl.DataFrame) -> ParsedBatch:
     if bad.any():
         rejects = check_rows(frame.filter(bad), checks)[1]
         frame = frame.filter(~bad)
-    good = add_url_host(frame, "source.url")
+    good = finish_url_host(frame, "source.url", "source")
     events = good.select(
         pl.col("source.url"),
         pl.col("source.fqdn"),
