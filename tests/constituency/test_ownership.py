@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from natcert.constituency import ownership
 from natcert.constituency.actions import do_add_prefix, do_import_constituency
@@ -96,3 +97,22 @@ def test_resolve_command_json(registry: None) -> None:
         },
         {"indicator": "example.org", "rule": None, "key": None, "owner": None},
     ]
+
+
+def test_resolve_tells_a_typo_from_an_unowned_indicator(registry: None) -> None:
+    out = StringIO()
+    with pytest.raises(CommandError, match="3 indicator"):
+        call_command(
+            "resolve",
+            "198.51.100.200",
+            "999.1.1.1",
+            "AS99999999999",
+            "http://",
+            "192.0.2.1",
+            stdout=out,
+        )
+    lines = dict(line.split(maxsplit=1) for line in out.getvalue().splitlines())
+    assert lines["198.51.100.200"].startswith("Habib Bank (hbl)")
+    assert lines["999.1.1.1"] == "error: '999.1.1.1' is not an IPv4 or IPv6 network"
+    assert "is not an AS number" in lines["AS99999999999"]
+    assert lines["192.0.2.1"] == "no owner"

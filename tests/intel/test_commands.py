@@ -116,3 +116,21 @@ def test_feeds_list() -> None:
     assert {row["name"] for row in rows} == set(load_catalogue())
     assert all({"enabled", "last_status", "parser", "events"} <= row.keys() for row in rows)
     assert "feeds" in run("feeds", "list")
+
+
+def test_a_manual_run_leaves_a_disabled_feed_disabled(tmp_path: Path) -> None:
+    disabled = next(
+        name
+        for name, feed in load_catalogue().items()
+        if not feed.enabled and feed.parser == "abusech.urlhaus_json"
+    )
+    source = FEEDS / "abusech-urlhaus" / "urlhaus_json_records_2024.ndjson"
+    run("ingest", str(source), "--feed", disabled, "--json")
+    assert FeedState.objects.get(name=disabled).enabled is False
+
+
+def test_blocklistde_kind_comes_from_the_feed_not_the_file_name(tmp_path: Path) -> None:
+    local = tmp_path / "foo.txt"
+    local.write_bytes((FEEDS / "blocklistde" / "imap.txt").read_bytes())
+    result = json.loads(run("ingest", str(local), "--feed", "blocklistde-ssh", "--json"))
+    assert result["events"] > 0 and set(result["by_type"]) == {"brute-force"}

@@ -15,10 +15,16 @@ from django.utils import timezone
 
 from natcert.core.audit import record_audit
 from natcert.intel.models import FeedState, Report
+from natcert.pipeline.feeds import load_catalogue
 
 
 def _state(name: str) -> FeedState:
-    state, _ = FeedState.objects.select_for_update().get_or_create(name=name)
+    """The feed's state row, locked; a new row starts as the catalogue says (a manual run of
+    a feed shipped disabled must not switch it on)."""
+    feed = load_catalogue().get(name)
+    state, _ = FeedState.objects.select_for_update().get_or_create(
+        name=name, defaults={"enabled": feed.enabled if feed else False}
+    )
     return state
 
 

@@ -118,11 +118,12 @@ def report_from_file(path: Path, feed: Feed) -> PipelineReport:
     """A pipeline report of the file's bytes for ``feed`` (via the file collector: size
     limit, media type). Raises ``CollectorError`` when the file cannot be read.
 
-    The report's URL is cleared, so events carry the catalogue's ``feed.url``: a local
-    ``file:`` path is neither a valid ``feed.url`` nor useful to a recipient.
+    The report takes the catalogue's URL of the feed (a local ``file:`` path is no use to a
+    recipient, and parsers such as blocklist.de read the list's kind from the feed's URL, not
+    from whatever the local file happens to be called); ``name`` keeps the file name.
     """
     report = collect_file(path, feed=feed.name, provider=feed.provider)
-    return replace(report, url="")
+    return replace(report, url=feed.url)
 
 
 def report_files(path: Path) -> list[Path]:

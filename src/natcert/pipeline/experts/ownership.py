@@ -199,7 +199,10 @@ class OwnershipIndex:
         if not text:
             return None
         if _ASN_TEXT.fullmatch(text):
-            return self._match_asn(parse_asn(text))
+            try:
+                return self._match_asn(parse_asn(text))
+            except ValueError:
+                return None
         try:
             return self._match_network(parse_network(text.strip("[]"), strict=False))
         except ValueError:
@@ -318,6 +321,37 @@ def _labels(values: list[str]) -> pl.Series:
 
 def _keep_first(table: dict[KT, int], key: KT, value: int) -> None:
     table[key] = min(value, table.get(key, value))
+
+
+def indicator_problem(indicator: str) -> str | None:
+    """Why ``indicator`` cannot be looked up (a sentence), or ``None`` when it reads as an IP
+    address or network, an AS number, a host name, a URL or an e-mail address. Lets callers
+    tell a typo from an indicator nobody owns."""
+    text = indicator.strip()
+    if not text:
+        return "empty indicator"
+    if _ASN_TEXT.fullmatch(text):
+        try:
+            parse_asn(text)
+        except ValueError as exc:
+            return str(exc)
+        return None
+    try:
+        parse_network(text.strip("[]"), strict=False)
+        return None
+    except ValueError as exc:
+        network_error = str(exc)
+    if _IP_LIKE.fullmatch(text):
+        return network_error
+    host = host_from_url(text) if ("/" in text or "://" in text) else None
+    if host is None and "://" not in text:
+        host = _try_host(text.rpartition("@")[2])
+    if host is None:
+        return f"{text!r} is not an IP address, AS number, domain name, URL or e-mail address"
+    return None
+
+
+_IP_LIKE = re.compile(r"[0-9.]+(?:/\d*)?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(?:/\d*)?")
 
 
 def _try_host(text: str) -> str | None:

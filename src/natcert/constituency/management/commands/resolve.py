@@ -7,9 +7,10 @@ from argparse import ArgumentParser
 from dataclasses import asdict
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from natcert.constituency.ownership import build_index
+from natcert.pipeline.experts.ownership import indicator_problem
 
 
 class Command(BaseCommand):
@@ -37,8 +38,11 @@ class Command(BaseCommand):
         index = build_index()
         results = []
         for indicator in options["indicators"]:
-            match = index.resolve_one(indicator)
-            if match is None:
+            problem = indicator_problem(indicator)
+            match = None if problem else index.resolve_one(indicator)
+            if problem:
+                results.append({"indicator": indicator, "error": problem, "owner": None})
+            elif match is None:
                 results.append({"indicator": indicator, "rule": None, "key": None, "owner": None})
             else:
                 results.append(
@@ -51,14 +55,19 @@ class Command(BaseCommand):
                 )
         if options["json"]:
             self.stdout.write(json.dumps(results, indent=2, ensure_ascii=False))
-            return
-        width = max(len(r["indicator"]) for r in results)
-        for result in results:
-            self.stdout.write(f"{result['indicator']:<{width}}  {_describe(result)}")
+        else:
+            width = max(len(r["indicator"]) for r in results)
+            for result in results:
+                self.stdout.write(f"{result['indicator']:<{width}}  {_describe(result)}")
+        unreadable = sum(1 for r in results if r.get("error"))
+        if unreadable:
+            raise CommandError(f"{unreadable} indicator(s) could not be read (see above)")
 
 
 def _describe(result: dict[str, Any]) -> str:
     owner = result["owner"]
+    if result.get("error"):
+        return f"error: {result['error']}"
     if owner is None:
         return "no owner"
     return (
