@@ -134,3 +134,16 @@ def test_blocklistde_kind_comes_from_the_feed_not_the_file_name(tmp_path: Path) 
     local.write_bytes((FEEDS / "blocklistde" / "imap.txt").read_bytes())
     result = json.loads(run("ingest", str(local), "--feed", "blocklistde-ssh", "--json"))
     assert result["events"] > 0 and set(result["by_type"]) == {"brute-force"}
+
+
+def test_output_into_a_missing_folder_fails_before_storing(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="does not exist"):
+        run(
+            "ingest",
+            str(DROP),
+            "--feed",
+            feed_with_parser("spamhaus.drop"),
+            "--output",
+            str(tmp_path / "missing" / "out.jsonl"),
+        )
+    assert Event.objects.count() == 0 and Report.objects.count() == 0

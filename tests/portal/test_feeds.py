@@ -93,8 +93,14 @@ def test_quarantine_bad_report_is_404(analyst_client: Client) -> None:
 
 
 def test_empty_quarantine(analyst_client: Client) -> None:
-    html = analyst_client.get(reverse("portal:quarantine", args=["quiet"])).content.decode()
+    quiet = next(iter(load_catalogue()))
+    html = analyst_client.get(reverse("portal:quarantine", args=[quiet])).content.decode()
     assert "Nothing quarantined for this feed." in html
+
+
+def test_quarantine_of_an_unknown_feed_is_404(analyst_client: Client) -> None:
+    url = reverse("portal:quarantine", args=["no-such-feed"])
+    assert analyst_client.get(url).status_code == 404
 
 
 def test_whole_report_rejection_is_shown_as_report(analyst_client: Client) -> None:

@@ -26,6 +26,7 @@ from natcert.intel.access import (
 )
 from natcert.intel.fields import EVENT_FIELDS
 from natcert.intel.models import Event
+from natcert.pipeline.feeds import load_catalogue
 from natcert.portal import queries
 from natcert.portal.forms import SORT_OLDEST, EventFilterForm, LoginForm
 
@@ -125,6 +126,8 @@ def feed_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def quarantine(request: HttpRequest, feed: str) -> HttpResponse:
     """Rows of ``feed`` the parsers refused (optionally of one ``?report=``), with reasons."""
+    if feed not in load_catalogue() and not access_quarantine(request.user, feed=feed).exists():
+        raise Http404(_("No such feed."))
     report = None
     report_param = request.GET.get("report", "")
     if report_param:

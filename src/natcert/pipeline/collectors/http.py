@@ -121,7 +121,10 @@ def why_forbidden(address: Address) -> str | None:
         ("reserved", address.is_reserved),
         ("not globally routable", not address.is_global),
     )
-    return next((f"a {name} address" for name, hit in checks if hit), None)
+    article = {True: "an", False: "a"}
+    return next(
+        (f"{article[name[0] in 'aeiou']} {name} address" for name, hit in checks if hit), None
+    )
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 file_format(output)
             except ValueError as exc:
                 raise CommandError(f"--output: {exc}") from None
+            if not output.parent.is_dir():  # say so before anything is stored
+                raise CommandError(f"--output {output}: folder {output.parent} does not exist")
         try:
             paths = report_files(options["path"])
         except FileNotFoundError as exc:
