@@ -63,7 +63,7 @@ class Command(BaseCommand):
         for name, counts in totals().items():
             unit = "rows" if name.startswith("quarantined") else "events"
             label = name.split(" by ")[-1]
-            console.print(counts_table(name, counts, label=label, unit=unit, empty="(unowned)"))
+            console.print(counts_table(name, counts, label=label, unit=unit, empty="unassigned"))
         console.print(
             f"this run added {run.added_events:,} event(s) and "
             f"{run.added_quarantined:,} quarantined row(s)"
