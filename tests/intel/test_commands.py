@@ -147,3 +147,13 @@ def test_output_into_a_missing_folder_fails_before_storing(tmp_path: Path) -> No
             str(tmp_path / "missing" / "out.jsonl"),
         )
     assert Event.objects.count() == 0 and Report.objects.count() == 0
+
+
+def test_ingest_says_why_rows_were_quarantined() -> None:
+    sinkhole = feed_with_parser("shadowserver.")
+    text = run("ingest", str(SHADOWSERVER_SINKHOLE), "--feed", sinkhole, "--dry-run")
+    assert "would be stored" in text
+    assert "quarantined in event4_sinkhole.csv: line 4: '148.81.111.11.12'" in text
+    result = json.loads(run("ingest", str(SHADOWSERVER_SINKHOLE), "--feed", sinkhole, "--json"))
+    (entry,) = result["files"]
+    assert entry["quarantine_examples"][0]["line"] == 4

@@ -44,8 +44,14 @@ class IngestSummary:
     by_sector: Counter[str] = field(default_factory=Counter)
     files: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, name: str, result: RunResult, is_new: bool) -> None:
-        """Add one report's ``RunResult``."""
+    def add(
+        self,
+        name: str,
+        result: RunResult,
+        is_new: bool,
+        examples: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Add one report's ``RunResult`` (``examples``: its first rejected rows)."""
         self.reports += 1
         self.new_reports += int(is_new)
         self.events += result.events
@@ -61,6 +67,7 @@ class IngestSummary:
                 "events": result.events,
                 "duplicates": result.duplicates,
                 "quarantined": result.quarantined,
+                "quarantine_examples": examples or [],
             }
         )
 
@@ -79,18 +86,28 @@ class IngestSummary:
         }
 
 
+QUARANTINE_EXAMPLES = 5
+"""Rejected rows shown per file by ``ingest`` (all of them are kept in the quarantine)."""
+
+
 class _RecordingStore:
-    """Wraps a ``ReportStore`` to remember whether the last report was new."""
+    """Wraps a ``ReportStore`` to remember whether the last report was new and the first
+    rejected rows (so the command line can say *why* rows were refused)."""
 
     def __init__(self, inner: ReportStore) -> None:
         self.inner = inner
         self.last: StoredReport | None = None
+        self.examples: list[dict[str, Any]] = []
 
     def store_report(self, report: PipelineReport) -> StoredReport:
         self.last = self.inner.store_report(report)
         return self.last
 
     def quarantine(self, report_id: int, report: PipelineReport, rejects: list[Reject]) -> int:
+        self.examples = [
+            {"line": reject.line, "reason": reject.reason}
+            for reject in rejects[:QUARANTINE_EXAMPLES]
+        ]
         return self.inner.quarantine(report_id, report, rejects)
 
 
@@ -205,7 +222,7 @@ class Ingestor:
                 last_modified=last_modified,
                 actor=self.actor,
             )
-        self.summary.add(report.name, result, is_new)
+        self.summary.add(report.name, result, is_new, store.examples)
         return result
 
     def ingest_files(

@@ -115,14 +115,30 @@ def write_output(ingestor: Ingestor, output: Path) -> int:
 
 def print_summary(console: Console, summary: IngestSummary, output: Path | None) -> None:
     mode = " (dry run: nothing stored)" if summary.dry_run else ""
+    verb = "would be stored" if summary.dry_run else "stored"
     console.print(
         f"[bold]{summary.feed}[/bold]{mode}: {summary.reports} report(s), "
-        f"{summary.new_reports} new; {summary.events:,} event(s) stored, "
+        f"{summary.new_reports} new; {summary.events:,} event(s) {verb}, "
         f"{summary.duplicates:,} duplicate(s), {summary.quarantined:,} row(s) quarantined"
     )
     if summary.by_type:
         console.print(counts_table("by classification.type", summary.by_type, label="type"))
     if summary.by_sector:
         console.print(counts_table("by constituency.sector", summary.by_sector, label="sector"))
+    for entry in summary.files:
+        for example in entry["quarantine_examples"]:
+            whole = " (the whole file)" if example["line"] is None else ""
+            console.print(
+                f"  quarantined in {entry['name']}{whole}: {example['reason']}",
+                markup=False,
+                highlight=False,
+            )
+        hidden = entry["quarantined"] - len(entry["quarantine_examples"])
+        if hidden > 0:
+            console.print(
+                f"  ... and {hidden:,} more quarantined row(s) in {entry['name']}",
+                markup=False,
+                highlight=False,
+            )
     if output is not None:
         console.print(f"events written to {output}")
